@@ -1,0 +1,1 @@
+// Dataset module (placeholder until implemented)

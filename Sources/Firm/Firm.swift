@@ -1,0 +1,1 @@
+// Firm module (placeholder until implemented)

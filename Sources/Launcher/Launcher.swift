@@ -1,0 +1,1 @@
+// Launcher module (placeholder until implemented)

@@ -1,0 +1,1 @@
+// Market module (placeholder until implemented)

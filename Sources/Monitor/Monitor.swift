@@ -1,0 +1,1 @@
+// Monitor module (placeholder until implemented)
