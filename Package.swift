@@ -27,14 +27,17 @@ let package = Package(
         .target(name: "Topology"),
         .target(name: "Wire"),
         .target(name: "Bus", dependencies: ["CZMQ", "Wire"]),
+        // Process plumbing shared by every process: clocks, memory, signals.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "Runtime", dependencies: ["CLinux"]),
 
         // Processes.
-        .target(name: "Broker", dependencies: ["Market", "Wire", "Bus", "Topology"]),
-        .target(name: "Firm", dependencies: ["Learning", "Dataset", "Wire", "Bus", "Topology", "Random"]),
-        .target(name: "Launcher", dependencies: ["Topology"]),
+        .target(name: "Broker", dependencies: ["Market", "Wire", "Bus", "Topology", "Runtime"]),
+        .target(name: "Firm", dependencies: ["Learning", "Dataset", "Wire", "Bus", "Topology", "Random", "Runtime"]),
+        .target(name: "Launcher", dependencies: ["Topology", "Runtime"]),
         .target(name: "Monitor", dependencies: ["Wire", "Bus"]),
         .target(name: "CLI", dependencies: ["Market", "Learning", "Dataset", "Topology", "Wire",
-                                            "Bus", "Broker", "Firm", "Launcher", "Monitor"]),
+                                            "Bus", "Broker", "Firm", "Launcher", "Monitor", "Runtime"]),
         .executableTarget(name: "oligopoly", dependencies: ["CLI"]),
 
         .testTarget(name: "MarketTests", dependencies: ["Market"]),

@@ -1,1 +1,0 @@
-// Broker module (placeholder until implemented)

@@ -1,1 +1,0 @@
-// Bus module (placeholder until implemented)

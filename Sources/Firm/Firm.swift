@@ -1,1 +1,0 @@
-// Firm module (placeholder until implemented)

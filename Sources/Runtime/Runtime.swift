@@ -1,0 +1,55 @@
+import CLinux
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Process plumbing shared by the broker, the firms and the launcher.
+public enum Runtime {
+    /// Monotonic seconds (CLOCK_MONOTONIC), for durations.
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Peak resident set size of this process in bytes (VmHWM from /proc/self/status).
+    public static func peakResidentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").compactMap { Int($0) }
+            if let kb = digits.first { return kb * 1024 }
+        }
+        return 0
+    }
+
+    /// Environment variable through which the launcher tells children its pid.
+    public static let launcherPIDVariable = "OLIGOPOLY_LAUNCHER_PID"
+
+    /// If started by the launcher, die with it: ask the kernel for SIGTERM when the parent
+    /// exits (PR_SET_PDEATHSIG), and exit now if it is already gone. No orphans.
+    public static func dieWithLauncher() {
+        guard let raw = ProcessInfo.processInfo.environment[launcherPIDVariable], let pid = Int32(raw) else { return }
+        _ = clinux_set_parent_death_signal(SIGTERM)
+        if getppid() != pid { exit(1) }
+    }
+
+    /// Installs a SIGINT/SIGTERM handler that only sets a flag (see `interrupted`), without
+    /// SA_RESTART so blocking waits return early with EINTR.
+    public static func catchInterrupts() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { signal in interruptSignal = signal }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+    }
+
+    /// The signal that interrupted the process, or 0.
+    public static var interrupted: Int32 { interruptSignal }
+
+    /// Seconds since the Unix epoch, for log timestamps.
+    public static func wallClock() -> Double { Date().timeIntervalSince1970 }
+}
+
+nonisolated(unsafe) private var interruptSignal: Int32 = 0
