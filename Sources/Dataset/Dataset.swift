@@ -1,1 +1,0 @@
-// Dataset module (placeholder until implemented)
