@@ -50,3 +50,9 @@ public enum CLI {
         }
     }
 }
+
+/// Writes a line to standard output at once (unbuffered), so progress reaches a pipe
+/// or a terminal as it happens.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -33,6 +33,8 @@ public final class Trainer {
     private var candidate: [Float]
     private var batchImages: [Float]
     private var batchLabels: [UInt8]
+    /// Size of the batch in the buffers (the last of a pass may be short).
+    private var currentBatch = 0
 
     public init(data: FirmData, activation: Activation, batchSize: Int, learningRate: Double,
                 maxStepRetries: Int, seed: UInt64, firmIndex: Int) {
@@ -53,7 +55,9 @@ public final class Trainer {
         batchLabels = [UInt8](repeating: 0, count: batchSize)
     }
 
-    public var stepsPerPass: Int { data.shardSize / batchSize }
+    /// Steps in one pass over the shard: ceil(shard / batch); the last batch may be short
+    /// (1000 images at batch 32: 31 batches of 32 and one of 8, as PyTorch's DataLoader).
+    public var stepsPerPass: Int { (data.shardSize + batchSize - 1) / batchSize }
     public var quality: Double { Double(bestCorrect) / Double(data.targetSize) }
     public var rawQuality: Double { Double(rawCorrect) / Double(data.targetSize) }
 
@@ -92,18 +96,24 @@ public final class Trainer {
         return Array(0..<data.shardSize).shuffled(using: &rng)
     }
 
-    private func loadBatch(_ order: [Int], step: Int) {
+    /// Gathers batch `step` (modulo the pass length) of `order` into the batch buffers;
+    /// returns its size.
+    @discardableResult
+    private func loadBatch(_ order: [Int], step: Int) -> Int {
         let perImage = LeNet5.imageSize
         let start = (step % max(1, stepsPerPass)) * batchSize
+        let size = min(batchSize, data.shardSize - start)
         data.shardImages.withUnsafeBufferPointer { src in
             batchImages.withUnsafeMutableBufferPointer { dst in
-                for b in 0..<batchSize {
+                for b in 0..<size {
                     let i = order[start + b]
                     (dst.baseAddress! + b * perImage).update(from: src.baseAddress! + i * perImage, count: perImage)
                 }
             }
         }
-        for b in 0..<batchSize { batchLabels[b] = data.shardLabels[order[start + b]] }
+        for b in 0..<size { batchLabels[b] = data.shardLabels[order[start + b]] }
+        currentBatch = size
+        return size
     }
 
     /// Gradient of the mean loss of the loaded batch at `params`, into `out`.
@@ -114,7 +124,7 @@ public final class Trainer {
                 batchLabels.withUnsafeBufferPointer { y in
                     out.withUnsafeMutableBufferPointer { g in
                         network.lossAndGradient(parameters: p.baseAddress!, images: x.baseAddress!, labels: y.baseAddress!,
-                                                count: batchSize, gradient: g.baseAddress!)
+                                                count: currentBatch, gradient: g.baseAddress!)
                     }
                 }
             }

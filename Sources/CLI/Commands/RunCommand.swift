@@ -1,7 +1,114 @@
-/// Placeholder until implemented.
+import Dataset
+import Foundation
+import Launcher
+import Runtime
+import Topology
+
+/// `oligopoly run`: the main job. Spawns the broker and one process per firm.
 enum RunCommand: Command {
     static let name = "run"
-    static let summary = "(not yet implemented)"
-    static let help = "oligopoly run: not yet implemented"
-    static func run(_ argv: [String]) throws -> Int32 { throw UsageError("not yet implemented") }
+    static let summary = "run a topology: one broker process and one process per firm"
+    static let help = """
+        usage: oligopoly run [TOPOLOGY] [options]
+
+        Runs the defection-free collaboration game described by TOPOLOGY (default
+        topologies/duopoly.json): starts one broker process and one process per firm,
+        prints one line per round and writes a run directory with rounds.csv, market.csv,
+        events.jsonl, topology.json and summary.json.
+
+        options:
+          --data DIR          MNIST directory (default: $MNIST_DIR, else data/mnist)
+          --dataset NAME      mnist (default) or fashion-mnist
+          --rounds N          override the topology's number of rounds
+          --seed N            override the topology's seed
+          --cap-policy P      override the cap policy: exact or duopoly-pairwise
+          --timeout S         seconds to wait for any firm before stopping the run
+          --out DIR           write the run directory exactly here (must not exist or be empty)
+          --print-commands    print one command line per process (broker first) and exit;
+                              for running processes by hand or on other hosts
+        """
+
+    static func run(_ argv: [String]) throws -> Int32 {
+        let args = try Arguments(argv, options: ["data", "dataset", "rounds", "seed", "cap-policy", "timeout", "out"],
+                                 flags: ["print-commands"])
+        guard args.positionals.count <= 1 else { throw UsageError("unexpected argument '\(args.positionals[1])' (see --help)") }
+        let topologyPath = args.positionals.first ?? "topologies/duopoly.json"
+        var topology = try loadTopology(topologyPath)
+        if let v = try args.int("rounds", range: 0...1_000_000) { topology.rounds = v }
+        if let v = try args.int("seed", range: 0...Int.max) { topology.seed = UInt64(v) }
+        if let v = try args.double("timeout", range: 0.1...86_400) { topology.timeoutSeconds = v }
+        if let v = args.string("cap-policy") {
+            guard Topology.capPolicies.contains(v) else { throw UsageError("--cap-policy: '\(v)' is not one of \(Topology.capPolicies.joined(separator: ", "))") }
+            topology.capPolicy = v
+        }
+        if let v = args.string("dataset") {
+            guard Topology.datasets.contains(v) else { throw UsageError("--dataset: '\(v)' is not one of \(Topology.datasets.joined(separator: ", "))") }
+            topology.dataset = v
+        }
+        let kind = DatasetKind(rawValue: topology.dataset) ?? .mnist
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let data: URL
+        do {
+            data = try DataDirectory.resolve(flag: args.string("data"), environment: ProcessInfo.processInfo.environment,
+                                             currentDirectory: cwd, kind: kind)
+        } catch let e as DataError { throw UsageError(e.description) }
+
+        let runDirectory = try makeRunDirectory(args.string("out"), name: topology.name, dryRun: args.flag("print-commands"))
+        let topologyFile = runDirectory.appendingPathComponent("topology.json")
+        let plan = Launcher.Plan(topologyFile: topologyFile, topology: topology, runDirectory: runDirectory,
+                                 dataDirectory: data.standardizedFileURL, executable: selfExecutable())
+        if args.flag("print-commands") {
+            print("# write the topology to \(topologyFile.path) first (oligopoly run --out DIR writes it);")
+            print("# the broker prints its endpoints; pass them to each firm:")
+            for line in Launcher.commandLines(plan: plan, broadcast: topology.endpoints.broadcast, report: topology.endpoints.report) { print(line) }
+            return 0
+        }
+        try topology.jsonData().write(to: topologyFile)
+        emit("oligopoly: \(topology.name): \(topology.firms.count) firms, \(topology.rounds) rounds, \(kind.displayName) from \(data.path), run directory \(runDirectory.path)")
+        Runtime.catchInterrupts()
+        do {
+            return try Launcher(plan).run()
+        } catch let e as LaunchError {
+            printError("oligopoly run: \(e.description)")
+            return e.exitCode
+        }
+    }
+
+    static func makeRunDirectory(_ out: String?, name: String, dryRun: Bool) throws -> URL {
+        let fm = FileManager.default
+        let url: URL
+        if let out {
+            url = URL(fileURLWithPath: out).standardizedFileURL
+            if let contents = try? fm.contentsOfDirectory(atPath: url.path), !contents.isEmpty {
+                throw UsageError("--out: \(url.path) already holds files; refusing to overwrite a run")
+            }
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue {
+                throw UsageError("--out: \(url.path) is a file, not a directory")
+            }
+        } else {
+            let f = DateFormatter()
+            f.dateFormat = "yyyyMMdd-HHmmss"
+            f.timeZone = TimeZone(identifier: "UTC")
+            url = URL(fileURLWithPath: "runs/\(name)-\(f.string(from: Date()))").standardizedFileURL
+        }
+        if !dryRun {
+            do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+                throw UsageError("cannot create run directory \(url.path): \(error.localizedDescription)")
+            }
+        }
+        return url
+    }
+}
+
+/// Loads a topology file, turning its validation error into a usage error (exit 2).
+func loadTopology(_ path: String) throws -> Topology {
+    do { return try Topology.load(URL(fileURLWithPath: path)) } catch let e as TopologyError {
+        throw UsageError(e.description)
+    }
+}
+
+/// This binary, so children run the same build.
+func selfExecutable() -> URL {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
 }

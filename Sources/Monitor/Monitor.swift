@@ -1,1 +1,0 @@
-// Monitor module (placeholder until implemented)
