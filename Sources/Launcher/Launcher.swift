@@ -107,6 +107,10 @@ public final class Launcher {
         let deadline = Date().addingTimeInterval(15)
         while firms.contains(where: { $0.1.isRunning }) && Date() < deadline { usleep(50_000) }
         signalChildren(SIGTERM)
+        // A stopped or wedged child ignores SIGTERM: make sure after a grace period.
+        let killAt = Date().addingTimeInterval(5)
+        while firms.contains(where: { $0.1.isRunning }) && Date() < killAt { usleep(50_000) }
+        signalChildren(SIGKILL)
         for (name, p) in firms {
             p.waitUntilExit()
             if p.terminationStatus != 0 && !failures.contains(where: { $0.hasPrefix(name + " ") }) {

@@ -53,6 +53,13 @@ enum RunCommand: Command {
                                              currentDirectory: cwd, kind: kind)
         } catch let e as DataError { throw UsageError(e.description) }
 
+        // Read both splits now: a corrupt or truncated file is a one-line error here,
+        // before any process starts.
+        do {
+            _ = try MNIST.load(.train, from: data)
+            _ = try MNIST.load(.test, from: data)
+        } catch let e as DataError { throw UsageError(e.description) }
+
         let runDirectory = try makeRunDirectory(args.string("out"), name: topology.name, dryRun: args.flag("print-commands"))
         let topologyFile = runDirectory.appendingPathComponent("topology.json")
         let plan = Launcher.Plan(topologyFile: topologyFile, topology: topology, runDirectory: runDirectory,
