@@ -54,6 +54,8 @@ public final class BrokerProcess {
     var roundsDone = 0
     var revenueDecreaseCount = 0
     var violations: [String] = []
+    /// Firms that confirmed their subscription (only they are waited for at shutdown).
+    var joined = Set<String>()
     var messageCount = 0
     var byteCount = 0
 
@@ -160,6 +162,7 @@ public final class BrokerProcess {
                 count(sender: h.from, h.type.rawValue, h.round, d.bytes)
                 guard h.type == .ready, let i = ids.firstIndex(of: h.from), !ready.contains(h.from) else { continue }
                 ready.insert(h.from)
+                joined.insert(h.from)
                 qualities[i] = h.quality ?? 0
                 rawQualities[i] = h.rawQuality ?? qualities[i]
                 evaluations[i] = h.evaluations ?? 0
@@ -276,7 +279,7 @@ public final class BrokerProcess {
         h.reason = reason
         try? say(h, to: Topic.all)
         // Collect last words (peak memory) for a short while; a firm that is gone is not waited for.
-        var remaining = Set(ids)
+        var remaining = joined
         let deadline = Runtime.now() + 10
         while !remaining.isEmpty && Runtime.now() < deadline {
             guard let d = try? reports.receive(timeout: 0.5) else { continue }

@@ -117,7 +117,9 @@ public final class Launcher {
                 failures.append("\(name) exited with status \(p.terminationStatus)")
             }
         }
-        if broker.terminationStatus != 0 { failures.insert("broker exited with status \(broker.terminationStatus)", at: 0) }
+        if broker.terminationStatus != 0 {
+            failures.insert("broker exited with status \(broker.terminationStatus)\(brokerReason())", at: 0)
+        }
         if Runtime.interrupted != 0 {
             throw LaunchError(description: "interrupted; all processes stopped (\(failures.joined(separator: "; ")))", exitCode: 130)
         }
@@ -125,6 +127,17 @@ public final class Launcher {
             throw LaunchError(description: failures.joined(separator: "; "), exitCode: broker.terminationStatus != 0 ? broker.terminationStatus : 1)
         }
         return 0
+    }
+}
+
+extension Launcher {
+    /// The broker's own account of a failed run, from summary.json (": reason"), or "".
+    func brokerReason() -> String {
+        let url = plan.runDirectory.appendingPathComponent("summary.json")
+        guard let data = try? Data(contentsOf: url),
+              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let status = obj["status"] as? String, status != "completed" else { return "" }
+        return ": " + status
     }
 }
 
