@@ -1,1 +1,0 @@
-// Learning module (placeholder until implemented)
