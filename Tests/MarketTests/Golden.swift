@@ -153,3 +153,31 @@ struct GoldenCapTests {
         }
     }
 }
+
+@Suite("Golden bargaining")
+struct GoldenBargainingTests {
+    @Test("nbs_duopoly: constrained q_l*, feasible interval, reachability", arguments: Golden.of("nbs_duopoly"))
+    func duopoly(_ v: Golden.Vector) {
+        let l0 = v.input("q_l0"), h0 = v.input("q_h0"), top = v.input("q_h_star")
+        let d = Market.duopolyBargaining(low: l0, high: h0, top: top)
+        v.check("q_l_star", d.low)
+        v.check("feasible_lo", d.feasible?.lowerBound ?? .nan)
+        v.check("feasible_hi", d.feasible?.upperBound ?? .nan)
+        #expect(d.reachable == v.bool("reachable"), "\(v.id)")
+        let b = Market.nashBargaining(start: [l0, h0], top: top)
+        v.check("q_l_star", b.qualities[0])
+        v.check("U_l_star", b.revenues[0]); v.check("U_h_star", b.revenues[1])
+        #expect(b.qualities[1] == top)
+        #expect(b.reachable == v.bool("reachable"), "\(v.id)")
+    }
+
+    @Test("nbs_nfirm: N-firm Nash bargaining", arguments: Golden.of("nbs_nfirm"))
+    func nfirm(_ v: Golden.Vector) {
+        let q0 = v.inputs("q0"), top = v.input("q_top")
+        v.check("R0", Market.revenues(qualities: q0))
+        let b = Market.nashBargaining(start: q0, top: top)
+        v.check("q_star", b.qualities)
+        v.check("R_star", b.revenues)
+        #expect(b.reachable == v.bool("q_star_ge_q0"), "\(v.id)")
+    }
+}
