@@ -149,6 +149,9 @@ extension Market {
         }
 
         var phi = objective(x)!
+        if m > newtonLimit {
+            x = quasiNewton(x, phi: phi, objective: objective, gradient: gradient, top: top)
+        } else {
         for _ in 0..<200 {
             let g = gradient(x)
             // Hessian by central differences of the exact gradient, steps well inside the gaps.
@@ -190,12 +193,70 @@ extension Market {
             let moved = (0..<m).map { abs(t * delta[$0]) }.max()!
             if moved <= 4e-16 * top { break }
         }
+        }
 
         var q = [Double](repeating: 0, count: n)
         for k in 0..<m { q[order[k]] = x[k] }
         q[order[n - 1]] = top
         return Bargaining(qualities: q, revenues: revenues(qualities: q),
                           reachable: zip(q, start).allSatisfy { $0 >= $1 })
+    }
+
+    /// Above this many free qualities the Hessian (2m exact gradients) is too dear: BFGS instead.
+    static let newtonLimit = 16
+
+    /// BFGS ascent on the log-objective with exact gradients and backtracking (Armijo).
+    static func quasiNewton(_ start: [Double], phi start0: Double, objective: ([Double]) -> Double?,
+                            gradient: ([Double]) -> [Double], top: Double) -> [Double] {
+        let m = start.count
+        var x = start, phi = start0
+        var g = gradient(x)
+        var hinv = [[Double]](repeating: [Double](repeating: 0, count: m), count: m)
+        let gmax = g.map(abs).max() ?? 1
+        let initial = gmax > 0 ? 1e-3 * top / gmax : 1
+        for i in 0..<m { hinv[i][i] = initial }
+        var first = true
+        for _ in 0..<2000 {
+            var d = [Double](repeating: 0, count: m)
+            for i in 0..<m { var s = 0.0; for k in 0..<m { s += hinv[i][k] * g[k] }; d[i] = s }
+            var slope = 0.0
+            for i in 0..<m { slope += g[i] * d[i] }
+            if !(slope > 0) { for i in 0..<m { d[i] = initial * g[i] }; slope = initial * g.reduce(0) { $0 + $1 * $1 } }
+            var t = 1.0
+            var xn: [Double]? = nil
+            var pn = phi
+            while t > 1e-16 {
+                let cand = (0..<m).map { x[$0] + t * d[$0] }
+                if let p = objective(cand), p >= phi + 1e-4 * t * slope || (t * d.map(abs).max()! < 1e-12 * top && p >= phi - 1e-13 * max(1, abs(phi))) {
+                    xn = cand; pn = p; break
+                }
+                t /= 2
+            }
+            guard let xNew = xn else { break }
+            let gNew = gradient(xNew)
+            let s = (0..<m).map { xNew[$0] - x[$0] }
+            let y = (0..<m).map { g[$0] - gNew[$0] }  // gradient change of −φ
+            x = xNew; phi = pn; g = gNew
+            if s.map(abs).max()! <= 1e-14 * top { break }
+            let sy = zip(s, y).reduce(0) { $0 + $1.0 * $1.1 }
+            guard sy > 0 else { continue }
+            if first {
+                let yy = y.reduce(0) { $0 + $1 * $1 }
+                for i in 0..<m { for k in 0..<m { hinv[i][k] = i == k ? sy / yy : 0 } }
+                first = false
+            }
+            // H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ
+            let rho = 1 / sy
+            var hy = [Double](repeating: 0, count: m)
+            for i in 0..<m { var a = 0.0; for k in 0..<m { a += hinv[i][k] * y[k] }; hy[i] = a }
+            let yhy = zip(y, hy).reduce(0) { $0 + $1.0 * $1.1 }
+            for i in 0..<m {
+                for k in 0..<m {
+                    hinv[i][k] += -rho * (hy[i] * s[k] + s[i] * hy[k]) + (rho * rho * yhy + rho) * s[i] * s[k]
+                }
+            }
+        }
+        return x
     }
 
     /// Solves A y = b for symmetric positive definite A, or nil if A is not.
