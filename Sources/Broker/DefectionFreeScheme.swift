@@ -68,7 +68,7 @@ public struct DefectionFreeScheme: Sendable {
             reason = "at target"
         } else if ratio > targetRatio {
             reason = "ratio above target"
-        } else if cap.status != .ok && cap.status != .noRevenueBefore {
+        } else if cap.status == .infeasible || cap.status == .startInfeasible {
             reason = "cap \(cap.status.rawValue)"
         } else if effective <= q {
             reason = "no room under cap"
