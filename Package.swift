@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "WireBusTests", dependencies: ["Wire", "Bus"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Market", "Wire", "Bus"]),
+        .testTarget(name: "FirmTests", dependencies: ["Firm", "Learning", "Dataset", "Topology"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Topology"]),
     ],
     swiftLanguageModes: [.v6]

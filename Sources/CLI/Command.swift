@@ -9,6 +9,12 @@ public protocol Command {
     static var help: String { get }
     /// Runs with the arguments after the subcommand name; returns the exit code.
     static func run(_ argv: [String]) throws -> Int32
+    /// Commands with sub-commands print the help of the sub-command themselves.
+    static var handlesOwnHelp: Bool { get }
+}
+
+extension Command {
+    static var handlesOwnHelp: Bool { false }
 }
 
 /// Writes a line to standard error.
@@ -38,7 +44,7 @@ public enum CLI {
             exit(2)
         }
         let rest = Array(argv.dropFirst())
-        if rest.contains("--help") || rest.contains("-h") { print(command.help); exit(0) }
+        if !command.handlesOwnHelp, rest.contains("--help") || rest.contains("-h") { print(command.help); exit(0) }
         do {
             exit(try command.run(rest))
         } catch let error as UsageError {

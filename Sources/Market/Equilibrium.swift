@@ -44,7 +44,7 @@ extension Market {
     }
 
     /// Indices sorted by quality, ties by index.
-    static func rankOrder(_ q: [Double]) -> [Int] {
+    public static func rankOrder(_ q: [Double]) -> [Int] {
         q.indices.sorted { q[$0] < q[$1] || (q[$0] == q[$1] && $0 < $1) }
     }
 

@@ -44,13 +44,13 @@ extension Market {
 
     /// The duopoly solution in detail: q_l*, the feasible interval of q_l (nil if empty) and
     /// reachability.
-    struct DuopolyBargaining {
-        let low: Double
-        let feasible: ClosedRange<Double>?
-        let reachable: Bool
+    public struct DuopolyBargaining: Sendable, Equatable {
+        public let low: Double
+        public let feasible: ClosedRange<Double>?
+        public let reachable: Bool
     }
 
-    static func duopolyBargaining(low q0l: Double, high q0h: Double, top: Double) -> DuopolyBargaining {
+    public static func duopolyBargaining(low q0l: Double, high q0h: Double, top: Double) -> DuopolyBargaining {
         let r0 = revenues(qualities: [q0l, q0h])
         guard top > 0 else {
             return DuopolyBargaining(low: 0, feasible: nil, reachable: false)
@@ -92,7 +92,8 @@ extension Market {
     }
 
     /// Newton's method on Σ_j log(R_j − R_j(q0)) over the N − 1 qualities below the top.
-    static func numericBargaining(start: [Double], top: Double) -> Bargaining {
+    /// The general N-firm solver (used for N ≥ 3; exposed to check it against the duopoly closed form).
+    public static func numericBargaining(start: [Double], top: Double) -> Bargaining {
         let n = start.count
         let order = rankOrder(start)
         let r0Input = revenues(qualities: start)

@@ -47,6 +47,6 @@ extension Market {
     }
 
     /// Duopoly revenues as functions of the ratio ρ = q_l/q_h, per unit of q_h.
-    static func lowRevenuePerQuality(_ r: Double) -> Double { r * (1 - r) / ((4 - r) * (4 - r)) }
-    static func highRevenuePerQuality(_ r: Double) -> Double { 4 * (1 - r) / ((4 - r) * (4 - r)) }
+    public static func lowRevenuePerQuality(_ r: Double) -> Double { r * (1 - r) / ((4 - r) * (4 - r)) }
+    public static func highRevenuePerQuality(_ r: Double) -> Double { 4 * (1 - r) / ((4 - r) * (4 - r)) }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Market
+import Market
 
 /// A round: round-start qualities and current ones where some firms (not firm `mover`) improved.
 func randomRound(_ n: Int, _ rng: inout SeededRandom) -> (prev: [Double], cur: [Double]) {

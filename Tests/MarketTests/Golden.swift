@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Market
+import Market
 
 /// The golden vectors, ../shared/golden/market.json relative to the repository root.
 enum Golden {

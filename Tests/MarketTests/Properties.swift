@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Market
+import Market
 
 /// SplitMix64: a seeded generator so every property run sees the same cases.
 struct SeededRandom: RandomNumberGenerator {

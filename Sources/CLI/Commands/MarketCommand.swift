@@ -4,34 +4,35 @@ import Market
 /// `oligopoly market`: the market model by hand — equilibrium, caps, bargaining, B(a, b).
 enum MarketCommand: Command {
     static let name = "market"
+    static let handlesOwnHelp = true
     static let summary = "market model: equilibrium, quality caps, Nash bargaining, B(a,b)"
 
     static let equilibriumHelp = """
-        oligopoly market equilibrium --q Q [--json]
+        usage: oligopoly market equilibrium --q Q [--json]
           Bertrand-Nash prices p, demands D and revenues R, in input order.
           --q Q     comma-separated qualities in [0,1], e.g. 0.1,0.3,0.6
           --json    print {"p": [...], "D": [...], "R": [...]}
         """
     static let capHelp = """
-        oligopoly market cap --prev Q --cur Q --firm I [--policy exact|duopoly-pairwise] [--json]
+        usage: oligopoly market cap --prev Q --cur Q --firm I [--policy exact|duopoly-pairwise] [--json]
           Cap on firm I's quality this round, from round-start qualities --prev and current --cur.
           --policy  exact (default; no firm's revenue falls below its round-start value) or
                     duopoly-pairwise (duopoly cap against each higher firm; NOT safe for N >= 3)
           --json    print {"cap": x, "status": "...", "binding_firm": i or null}
         """
     static let nbsHelp = """
-        oligopoly market nbs --q0 Q [--top T] [--json]
+        usage: oligopoly market nbs --q0 Q [--top T] [--json]
           Nash bargaining solution from start qualities Q, top firm at T (default 1).
           --json    print {"q_star": [...], "R_star": [...], "reachable": bool}
         """
     static let bHelp = """
-        oligopoly market b --a A --b B [--json]
+        usage: oligopoly market b --a A --b B [--json]
           Stable duopoly ratio cap B(a,b), a = q_l/q_h before the round, b = q_h,t/q_h,t-1.
           --json    print {"B": x}
         """
 
     static let help = """
-        oligopoly market <equilibrium|cap|nbs|b> [options]
+        usage: oligopoly market <equilibrium|cap|nbs|b> [options]
 
         """ + [equilibriumHelp, capHelp, nbsHelp, bHelp].joined(separator: "\n")
 
