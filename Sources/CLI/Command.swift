@@ -26,7 +26,7 @@ public enum CLI {
     /// Every subcommand; `oligopoly --help` lists them in this order.
     static let commands: [any Command.Type] = [
         RunCommand.self, BrokerCommand.self, FirmCommand.self, MonitorCommand.self,
-        MarketCommand.self, BenchCommand.self,
+        MarketCommand.self, ReportCommand.self, BenchCommand.self,
     ]
 
     static var usage: String {

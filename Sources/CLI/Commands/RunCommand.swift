@@ -60,17 +60,20 @@ enum RunCommand: Command {
             _ = try MNIST.load(.test, from: data)
         } catch let e as DataError { throw UsageError(e.description) }
 
-        let runDirectory = try makeRunDirectory(args.string("out"), name: topology.name, dryRun: args.flag("print-commands"))
+        let runDirectory = try makeRunDirectory(args.string("out"), name: topology.name)
         let topologyFile = runDirectory.appendingPathComponent("topology.json")
         let plan = Launcher.Plan(topologyFile: topologyFile, topology: topology, runDirectory: runDirectory,
                                  dataDirectory: data.standardizedFileURL, executable: selfExecutable())
+        try topology.jsonData().write(to: topologyFile)
         if args.flag("print-commands") {
-            print("# write the topology to \(topologyFile.path) first (oligopoly run --out DIR writes it);")
-            print("# the broker prints its endpoints; pass them to each firm:")
+            print("# effective topology written to \(topologyFile.path); copy it (same path), the binary and the data to every host.")
+            if topology.endpoints.broadcast.hasSuffix(":*") || topology.endpoints.report.hasSuffix(":*") {
+                print("# the endpoints use port '*': the broker prints the ports it bound ('endpoints broadcast=EP report=EP'); put them into the firm lines.")
+            }
+            print("# start the broker first, then every firm:")
             for line in Launcher.commandLines(plan: plan, broadcast: topology.endpoints.broadcast, report: topology.endpoints.report) { print(line) }
             return 0
         }
-        try topology.jsonData().write(to: topologyFile)
         emit("oligopoly: \(topology.name): \(topology.firms.count) firms, \(topology.rounds) rounds, \(kind.displayName) from \(data.path), run directory \(runDirectory.path)")
         Runtime.catchInterrupts()
         do {
@@ -81,7 +84,7 @@ enum RunCommand: Command {
         }
     }
 
-    static func makeRunDirectory(_ out: String?, name: String, dryRun: Bool) throws -> URL {
+    static func makeRunDirectory(_ out: String?, name: String) throws -> URL {
         let fm = FileManager.default
         let url: URL
         if let out {
@@ -99,10 +102,8 @@ enum RunCommand: Command {
             f.timeZone = TimeZone(identifier: "UTC")
             url = URL(fileURLWithPath: "runs/\(name)-\(f.string(from: Date()))").standardizedFileURL
         }
-        if !dryRun {
-            do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-                throw UsageError("cannot create run directory \(url.path): \(error.localizedDescription)")
-            }
+        do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw UsageError("cannot create run directory \(url.path): \(error.localizedDescription)")
         }
         return url
     }
