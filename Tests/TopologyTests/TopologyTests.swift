@@ -19,7 +19,7 @@ import Topology
         #expect(t.topQuality == 1 && t.capPolicy == "exact" && t.firms[0].shardSize == 1000)
     }
 
-    @Test(arguments: ["duopoly.json", "paper-code.json"])
+    @Test(arguments: ["duopoly.json", "paper-code.json", "triopoly.json", "oligopoly-4.json", "oligopoly-8.json", "oligopoly-16.json", "two-hosts.json"])
     func shippedTopologiesLoad(name: String) throws {
         let t = try Topology.load(Self.root.appendingPathComponent("topologies/\(name)"))
         #expect(t.firms.count >= 2)
