@@ -80,7 +80,7 @@ extension BrokerProcess {
             "topology": topology.name, "status": status,
             "rounds_planned": topology.rounds, "rounds_completed": roundsDone,
             "cap_policy": topology.capPolicy, "scheme": topology.scheme,
-            "top_quality": ["value": topology.topQuality, "source": "topology"],
+            "top_quality": ["value": topQuality, "source": topQualitySource],
             "nash_target_reachable": scheme?.reachable as Any? ?? NSNull(),
             "rho": r as Any? ?? NSNull(), "rho_star": rs as Any? ?? NSNull(),
             "nash_product": startQualities.isEmpty ? 0 : Market.nashProduct(qualities: qualities, start: startQualities),

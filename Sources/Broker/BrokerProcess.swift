@@ -54,6 +54,11 @@ public final class BrokerProcess {
     var roundsDone = 0
     var revenueDecreaseCount = 0
     var violations: [String] = []
+    /// The pilot model's quality, when the topology asks for a pilot estimate of q_top*.
+    var pilotQuality: Double?
+    /// q_top* as used, and where it came from.
+    var topQuality = 1.0
+    var topQualitySource = "topology"
     /// Firms that confirmed their subscription (only they are waited for at shutdown).
     var joined = Set<String>()
     var messageCount = 0
@@ -175,13 +180,30 @@ public final class BrokerProcess {
             }
         }
         startQualities = qualities
+        switch topology.topQuality {
+        case .value(let v):
+            topQuality = v
+        case .pilot(let epochs):
+            let top = DefectionFreeScheme.ranking(qualities)[0]
+            progress("broker: estimating the top quality: firm \(ids[top]) trains a pilot model for \(epochs) epochs on the union of all shards")
+            var order = Header(type: .train, from: "broker", round: 0)
+            order.role = .pilot
+            order.count = epochs
+            order.helpers = ids.filter { $0 != ids[top] }
+            let t = Runtime.now()
+            _ = try runPhase(firm: top, order: order)
+            let pilot = pilotQuality ?? 0
+            topQuality = max(pilot, qualities.max() ?? 0)
+            topQualitySource = "pilot: \(epochs) epochs on the union of the shards reached \(pilot)"
+            progress("broker: pilot model reached q = \(fmt(pilot, 4)) in \(fmt(Runtime.now() - t, 1)) s; q_top* = \(fmt(topQuality, 4))")
+        }
         let policy = Market.CapPolicy(rawValue: topology.capPolicy) ?? .exact
         let t = Runtime.now()
-        let scheme = DefectionFreeScheme(startQualities: qualities, topQuality: topology.topQuality, policy: policy)
+        let scheme = DefectionFreeScheme(startQualities: qualities, topQuality: topQuality, policy: policy)
         self.scheme = scheme
         let decisionMs = (Runtime.now() - t) * 1000
         let targetsText = zip(ids, scheme.targets).map { "\($0)* = \(fmt($1, 4))" }.joined(separator: ", ")
-        progress("broker: Nash bargaining target \(targetsText) (top quality \(topology.topQuality) from the topology)\(scheme.reachable ? "" : " — NOT reachable from the start (Proposition 4)")")
+        progress("broker: Nash bargaining target \(targetsText) (q_top* = \(topQuality) from \(topQualitySource))\(scheme.reachable ? "" : " — NOT reachable from the start (Proposition 4)")")
         record(round: 0, roundStart: qualities, permissions: [:], phase: [:], decisionMs: decisionMs, roundSeconds: 0)
     }
 
@@ -258,6 +280,11 @@ public final class BrokerProcess {
                 let bytes = try publisher.forward(d.frames, topic: Topic.firm(learner))
                 count(sender: "broker", h.type.rawValue, h.round, bytes, to: learner, step: h.step)
             case .trainDone where h.from == learner && h.round == order.round:
+                if order.role == .pilot {
+                    pilotQuality = h.quality
+                    return PhaseResult(tried: h.stepsTried ?? 0, accepted: h.stepsAccepted ?? 0,
+                                       train: h.trainSeconds ?? 0, eval: h.evalSeconds ?? 0, wait: h.waitSeconds ?? 0)
+                }
                 qualities[firm] = h.quality ?? qualities[firm]
                 rawQualities[firm] = h.rawQuality ?? rawQualities[firm]
                 evaluations[firm] = h.evaluations ?? evaluations[firm]

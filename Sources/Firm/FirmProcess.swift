@@ -132,14 +132,19 @@ public final class FirmProcess {
         let helpers = order.helpers ?? []
         let collaborators = WireCollaborators(firm: self, round: round, helpers: helpers)
         let report: Trainer.PhaseReport
+        var quality = trainer.quality
         switch order.role ?? .top {
         case .top:
             report = try trainer.topPhase(round: round, collaborators: collaborators)
         case .capped:
             report = try trainer.cappedPhase(round: round, cap: order.cap ?? trainer.quality, collaborators: collaborators)
+        case .pilot:
+            let pilot = try trainer.pilotPhase(epochs: max(1, order.count ?? 1), collaborators: collaborators)
+            report = pilot.report
+            quality = Double(pilot.correct) / Double(trainer.data.targetSize)
         }
         var h = Header(type: .trainDone, from: id, round: round)
-        h.quality = trainer.quality
+        h.quality = quality
         h.rawQuality = trainer.rawQuality
         h.stepsTried = report.stepsTried
         h.stepsAccepted = report.stepsAccepted

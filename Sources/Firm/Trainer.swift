@@ -148,8 +148,10 @@ public final class Trainer {
 
     /// As a helper: the loss and gradient of a learner's parameters on this firm's batch
     /// `step` of the pass it makes for that learner in `round`. Raw data stays here.
+    /// Steps beyond one pass (a pilot's later epochs) use a fresh order for each pass.
     public func help(parameters learnerParameters: [Float], round: Int, learner: Int, step: Int) -> (loss: Float, gradient: [Float]) {
-        loadBatch(order(round: round, purpose: UInt64(1 + learner)), step: step)
+        let pass = UInt64(step / max(1, stepsPerPass))
+        loadBatch(order(round: round, purpose: UInt64(1 + learner) | (pass << 16)), step: step)
         let loss = batchGradient(learnerParameters, into: &helperSum)
         return (loss, helperSum)
     }
@@ -167,11 +169,13 @@ public final class Trainer {
 
     /// One collaborative step's direction: the average of the own batch gradient and the
     /// helpers' gradients at the current parameters, left in `gradient`.
-    private func collaborativeGradient(step: Int, order o: [Int], collaborators: Collaborators, report: inout PhaseReport) throws {
+    private func collaborativeGradient(step: Int, order o: [Int], collaborators: Collaborators, report: inout PhaseReport,
+                                       at params: [Float]? = nil) throws {
+        let at = params ?? parameters
         var t = Runtime.now()
-        try collaborators.requestGradients(step: step, parameters: parameters)
+        try collaborators.requestGradients(step: step, parameters: at)
         loadBatch(o, step: step)
-        batchGradient(parameters, into: &gradient)
+        batchGradient(at, into: &gradient)
         report.trainSeconds += Runtime.now() - t
         t = Runtime.now()
         for i in helperSum.indices { helperSum[i] = 0 }
@@ -199,6 +203,31 @@ public final class Trainer {
         measure()
         report.evalSeconds += Runtime.now() - t
         return report
+    }
+
+    /// A pilot estimate of the best achievable quality: a fresh model trained for `epochs`
+    /// passes of collaborative SGD over the union of all shards (helpers send gradients,
+    /// data stays put), measured after every epoch; returns the best correct count. The
+    /// firm's own parameters and deployed model are untouched.
+    public func pilotPhase(epochs: Int, collaborators: Collaborators) throws -> (correct: Int, report: PhaseReport) {
+        var report = PhaseReport()
+        var rng = SplitMix64(seed: seed, stream: Stream.pilot(firmIndex))
+        var pilot = LeNet5.initialParameters(seed: rng.next())
+        var best = 0
+        for epoch in 0..<epochs {
+            let o = order(round: -1_000_000 - epoch, purpose: 0)
+            for s in 0..<stepsPerPass {
+                try collaborativeGradient(step: epoch * stepsPerPass + s, order: o, collaborators: collaborators,
+                                          report: &report, at: pilot)
+                sgd(&pilot, gradient, scale: 1)
+                report.stepsTried += 1
+                report.stepsAccepted += 1
+            }
+            let t = Runtime.now()
+            best = max(best, evaluate(pilot))
+            report.evalSeconds += Runtime.now() - t
+        }
+        return (best, report)
     }
 
     /// A capped firm's phase: collaborative steps while the deployed quality is below
@@ -254,6 +283,7 @@ public final class Trainer {
 /// Named random streams derived from the topology's seed.
 enum Stream {
     static func initialisation(_ firm: Int) -> UInt64 { 0x1000_0000 &+ UInt64(firm) }
+    static func pilot(_ firm: Int) -> UInt64 { 0x2000_0000 &+ UInt64(firm) }
     static func batches(firm: Int, round: Int, purpose: UInt64) -> UInt64 {
         (UInt64(firm) << 48) ^ (purpose << 32) ^ UInt64(UInt32(truncatingIfNeeded: round))
     }

@@ -41,9 +41,15 @@ extension Topology {
         if let v = try r.choice(root, "dataset", at: "", datasets) { t.dataset = v }
         if let v = try r.choice(root, "scheme", at: "", schemes) { t.scheme = v }
         if let v = try r.choice(root, "cap_policy", at: "", capPolicies) { t.capPolicy = v }
-        if let v = try r.number(root, "top_quality", at: "", range: 0...1) {
+        if let raw = root["top_quality"] as? String {
+            let epochs = raw == "pilot" ? 20 : (raw.hasPrefix("pilot:") ? Int(raw.dropFirst(6)) : nil)
+            guard let epochs, epochs >= 1 else {
+                throw r.error("top_quality", "'\(raw)' is neither a number in (0, 1] nor \"pilot\" or \"pilot:EPOCHS\"")
+            }
+            t.topQuality = .pilot(epochs: epochs)
+        } else if let v = try r.number(root, "top_quality", at: "", range: 0...1) {
             guard v > 0 else { throw r.error("top_quality", "must be > 0, got \(v)") }
-            t.topQuality = v
+            t.topQuality = .value(v)
         }
         if let v = try r.number(root, "timeout_s", at: "", range: 0.1...86_400) { t.timeoutSeconds = v }
         if let training = try r.object(root, "training", at: "") {

@@ -16,7 +16,7 @@ public struct Topology: Sendable, Equatable, Codable {
     /// How lower firms' caps are computed: "exact" (safe) or "duopoly-pairwise" (study only).
     public var capPolicy: String = "exact"
     /// The best achievable top quality q_h* used by the Nash bargaining target.
-    public var topQuality: Double = 1.0
+    public var topQuality: TopQuality = .value(1.0)
     /// Seconds the broker waits for any expected message before it names the silent firm and stops.
     public var timeoutSeconds: Double = 600
     public var training = Training()
@@ -66,6 +66,34 @@ public struct Topology: Sendable, Equatable, Codable {
         enum CodingKeys: String, CodingKey {
             case id
             case shardSize = "shard_size", lowLabelFraction = "low_label_fraction", pretrainEpochs = "pretrain_epochs"
+        }
+    }
+}
+
+/// Where q_top*, the best achievable top quality (Proposition 2), comes from.
+public enum TopQuality: Sendable, Equatable, Codable {
+    /// A number from the topology (the paper's code fixes 1).
+    case value(Double)
+    /// Estimated before round 1: the top firm trains a fresh pilot model for this many
+    /// epochs of collaborative SGD over all firms' shards (the union, without moving data)
+    /// and the best target-set accuracy it reaches is used.
+    case pilot(epochs: Int)
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Double.self) { self = .value(v); return }
+        let s = try c.decode(String.self)
+        guard s.hasPrefix("pilot"), let n = Int(s.dropFirst("pilot:".count)) ?? (s == "pilot" ? 20 : nil) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "top_quality must be a number or \"pilot[:EPOCHS]\"")
+        }
+        self = .pilot(epochs: n)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .value(let v): try c.encode(v)
+        case .pilot(let n): try c.encode("pilot:\(n)")
         }
     }
 }

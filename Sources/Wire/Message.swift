@@ -32,6 +32,10 @@ public enum TrainingRole: String, Codable, Sendable {
     case top
     /// A lower firm: collaborates only up to `cap` (and stops at its target).
     case capped
+    /// Before round 1, when the topology asks for it: train a fresh pilot model for
+    /// `count` epochs on the union of all shards (helpers as usual) and report its best
+    /// quality as `quality`; the firm's own model is untouched.
+    case pilot
 }
 
 /// A decoded message: a topic, a JSON header and zero or more Float32 tensors.

@@ -16,7 +16,7 @@ import Topology
     @Test func defaults() throws {
         let t = try parse(minimal)
         #expect(t.rounds == 200 && t.training.batchSize == 32 && t.training.learningRate == 0.01)
-        #expect(t.topQuality == 1 && t.capPolicy == "exact" && t.firms[0].shardSize == 1000)
+        #expect(t.topQuality == .value(1) && t.capPolicy == "exact" && t.firms[0].shardSize == 1000)
     }
 
     @Test(arguments: ["duopoly.json", "paper-code.json", "triopoly.json", "oligopoly-4.json", "oligopoly-8.json", "oligopoly-16.json", "two-hosts.json"])
@@ -30,6 +30,16 @@ import Topology
         #expect(t.firms.map(\.lowLabelFraction) == [0.8, 0.2])
         #expect(t.firms.map(\.pretrainEpochs) == [0, 10])
         #expect(t.rounds == 200 && t.training.batchSize == 32)
+    }
+
+    @Test func topQualityIsANumberOrAPilot() throws {
+        #expect(try parse(#"{"name":"x","top_quality":0.9,"firms":[{"id":"a"}]}"#).topQuality == .value(0.9))
+        #expect(try parse(#"{"name":"x","top_quality":"pilot","firms":[{"id":"a"}]}"#).topQuality == .pilot(epochs: 20))
+        let t = try parse(#"{"name":"x","top_quality":"pilot:5","firms":[{"id":"a"}]}"#)
+        #expect(t.topQuality == .pilot(epochs: 5))
+        #expect(try Topology.parse(t.jsonData(), file: "w.json") == t)
+        #expect(error(#"{"name":"x","top_quality":"best","firms":[{"id":"a"}]}"#).hasPrefix("t.json: top_quality: 'best' is neither"))
+        #expect(error(#"{"name":"x","top_quality":0,"firms":[{"id":"a"}]}"#) == "t.json: top_quality: must be > 0, got 0.0")
     }
 
     @Test func writtenTopologyReadsBackEqual() throws {
