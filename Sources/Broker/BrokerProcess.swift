@@ -61,6 +61,8 @@ public final class BrokerProcess {
     var topQualitySource = "topology"
     /// Firms that confirmed their subscription (only they are waited for at shutdown).
     var joined = Set<String>()
+    /// Firms that already said `bye` (interrupted) before the shutdown.
+    var departed = Set<String>()
     var messageCount = 0
     var byteCount = 0
 
@@ -295,6 +297,9 @@ public final class BrokerProcess {
                 return r
             case .ready:
                 continue  // a late answer to a repeated hello
+            case .bye:
+                departed.insert(h.from)  // an interrupted firm's last word
+                if let i = ids.firstIndex(of: h.from) { peakRSS[i] = h.peakRSSBytes ?? 0 }
             default:
                 FileHandle.standardError.write(Data("broker: ignored \(h.type.rawValue) from \(h.from) for round \(h.round)\n".utf8))
             }
@@ -306,8 +311,8 @@ public final class BrokerProcess {
         h.reason = reason
         try? say(h, to: Topic.all)
         // Collect last words (peak memory) for a short while; a firm that is gone is not waited for.
-        var remaining = joined
-        let deadline = Runtime.now() + 10
+        var remaining = joined.subtracting(departed)
+        let deadline = Runtime.now() + (Runtime.interrupted != 0 ? 3 : 10)
         while !remaining.isEmpty && Runtime.now() < deadline {
             guard let d = try? reports.receive(timeout: 0.5) else { continue }
             let m = d.message.header

@@ -65,14 +65,34 @@ public final class FirmProcess {
     }
 
     /// Pre-trains, then serves the broker until it says `shutdown`. Returns the exit code.
+    /// Interrupted (SIGINT/SIGTERM), it still says `bye` so the broker need not wait.
     public func run() throws -> Int32 {
+        do {
+            return try serve()
+        } catch let e as FirmError where Runtime.interrupted != 0 {
+            try? sendBye(round: 0)
+            throw e
+        }
+    }
+
+    private func sendBye(round: Int) throws {
+        var h = Header(type: .bye, from: id, round: round)
+        h.peakRSSBytes = Runtime.peakResidentBytes()
+        h.evaluations = trainer.evaluations
+        try outbox.send(Message(topic: Topic.all, header: h))
+    }
+
+    private func serve() throws -> Int32 {
         let start = Runtime.now()
         trainer.pretrain(epochs: options.topology.firms[index].pretrainEpochs)
         pretrainSeconds = Runtime.now() - start
         let brokerSilence = options.topology.timeoutSeconds * 2 + 60
         var lastHeard = Runtime.now()
         while true {
-            if Runtime.interrupted != 0 { return 128 + Runtime.interrupted }
+            if Runtime.interrupted != 0 {
+                try? sendBye(round: 0)
+                return 128 + Runtime.interrupted
+            }
             guard let delivery = try inbox.receive(timeout: 1) else {
                 if Runtime.now() - lastHeard > brokerSilence {
                     throw FirmError(description: "firm \(id): no word from the broker at \(options.broadcast) for \(Int(brokerSilence)) s", exitCode: 3)
@@ -89,10 +109,7 @@ public final class FirmProcess {
             case .gradRequest:
                 try help(m)
             case .shutdown:
-                var h = Header(type: .bye, from: id, round: m.header.round)
-                h.peakRSSBytes = Runtime.peakResidentBytes()
-                h.evaluations = trainer.evaluations
-                try outbox.send(Message(topic: Topic.all, header: h))
+                try sendBye(round: m.header.round)
                 return 0
             default:
                 break

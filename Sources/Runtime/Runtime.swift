@@ -43,6 +43,13 @@ public enum Runtime {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        // A process started from a thread that blocks signals (libdispatch workers do)
+        // inherits that mask: unblock, or Ctrl-C would never arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The signal that interrupted the process, or 0.

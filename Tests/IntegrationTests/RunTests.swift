@@ -73,6 +73,31 @@ import Testing
         #expect(kill(highPID, 0) != 0, "the stopped firm outlived the run")
     }
 
+    @Test func ctrlCStopsEveryProcessAndKeepsTheRecord() throws {
+        let dir = try Harness.temporaryDirectory()
+        let topology = try Harness.write(Harness.smallTopology(rounds: 500), to: dir, name: "t.json")
+        let out = dir.appendingPathComponent("run")
+        var pids: [Int32] = []
+        var sent = false
+        let r = try Harness.run(["run", topology.path, "--data", Harness.mnist.path, "--out", out.path]) { line, launcher in
+            if line.contains("ready (pid "), let pid = line.split(separator: " ").dropFirst(5).first.flatMap({ Int32($0.filter(\.isNumber)) }) {
+                pids.append(pid)
+            }
+            if line.hasPrefix("broker: pid "), let pid = Int32(line.split(separator: " ")[2].filter(\.isNumber)) { pids.append(pid) }
+            if line.hasPrefix("round 2/"), !sent {
+                sent = true
+                kill(launcher.processIdentifier, SIGINT)
+            }
+        }
+        #expect(sent && pids.count == 3)
+        #expect(r.status == 130, "\(r.stderr)")
+        for pid in pids { #expect(kill(pid, 0) != 0, "process \(pid) outlived the launcher") }
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        #expect((summary["status"] as? String ?? "").contains("interrupted"))
+        let rows = try Harness.csv(out.appendingPathComponent("rounds.csv")).rows
+        #expect(rows.count >= 6, "rounds before the interrupt are kept")
+    }
+
     @Test func brokerWithoutFirmsTimesOutNamingThem() throws {
         let dir = try Harness.temporaryDirectory()
         let topology = try Harness.write(Harness.smallTopology(timeout: 1), to: dir, name: "t.json")
