@@ -29,6 +29,7 @@ public final class LeNet5Network {
     let fc3 = Dense(inputs: 84, outputs: 10)
 
     // Workspace, per image: the size in floats is in the comment.
+    let padded: UnsafeMutablePointer<Float> // 32·32   zero-bordered input for conv1
     let col1: UnsafeMutablePointer<Float>   // 25·784  conv1 column matrix
     let a1: UnsafeMutablePointer<Float>     // 6·784   conv1 output; in backward dz1
     let codes1: UnsafeMutablePointer<UInt8> // 6·196
@@ -65,20 +66,20 @@ public final class LeNet5Network {
             p.initialize(repeating: 0, count: perImage * n)
             return p
         }
-        col1 = floats(25 * 784); a1 = floats(6 * 784); codes1 = bytes(6 * 196); p1 = floats(6 * 196)
+        padded = floats(32 * 32); col1 = floats(25 * 784); a1 = floats(6 * 784); codes1 = bytes(6 * 196); p1 = floats(6 * 196)
         col2 = floats(150 * 100); a2 = floats(16 * 100); codes2 = bytes(16 * 25); x3 = floats(400)
         h1 = floats(120); h2 = floats(84); logitBuffer = floats(10); dLogits = floats(10)
         dh2 = floats(84); dh1 = floats(120); dx3 = floats(400)
     }
 
     deinit {
-        for p in [col1, a1, p1, col2, a2, x3, h1, h2, logitBuffer, dLogits, dh2, dh1, dx3] { p.deallocate() }
+        for p in [padded, col1, a1, p1, col2, a2, x3, h1, h2, logitBuffer, dLogits, dh2, dh1, dx3] { p.deallocate() }
         codes1.deallocate(); codes2.deallocate()
     }
 
     /// Bytes of workspace held.
     public var workspaceBytes: Int {
-        workspaceBatch * (4 * (25 * 784 + 6 * 784 + 6 * 196 + 150 * 100 + 16 * 100 + 400 * 2
+        workspaceBatch * (4 * (32 * 32 + 25 * 784 + 6 * 784 + 6 * 196 + 150 * 100 + 16 * 100 + 400 * 2
                                + 120 * 2 + 84 * 2 + 10 * 2) + 6 * 196 + 16 * 25)
     }
 
@@ -87,10 +88,10 @@ public final class LeNet5Network {
     /// Forward pass; leaves every activation in the workspace and the logits in `logitBuffer`.
     func forward(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
         let act = activation
-        conv1.forward(batch: n, src: x, col: col1, weight: p + LeNet5.conv1W, bias: p + LeNet5.conv1B,
+        conv1.forward(batch: n, src: x, padded: padded, col: col1, weight: p + LeNet5.conv1W, bias: p + LeNet5.conv1B,
                       activation: act, out: a1)
         pool1.forward(batch: n, src: a1, dst: p1, channelStride: n * 196, imageStride: 196, codes: codes1)
-        conv2.forward(batch: n, src: p1, col: col2, weight: p + LeNet5.conv2W, bias: p + LeNet5.conv2B,
+        conv2.forward(batch: n, src: p1, padded: nil, col: col2, weight: p + LeNet5.conv2W, bias: p + LeNet5.conv2B,
                       activation: act, out: a2)
         pool2.forward(batch: n, src: a2, dst: x3, channelStride: 25, imageStride: 400, codes: codes2)
         fc1.forward(batch: n, x: x3, weight: p + LeNet5.fc1W, bias: p + LeNet5.fc1B, y: h1)

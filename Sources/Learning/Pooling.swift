@@ -25,14 +25,16 @@ struct MaxPool2x2 {
                 let code = codes + p * OH * OW
                 for i in 0..<OH {
                     let r0 = plane + 2 * i * W, r1 = r0 + W
+                    // Branch-free (the winner is data-dependent, so branches mispredict):
+                    // max of each row pair, then of the two; the code keeps the first
+                    // maximum in row-major order.
                     for j in 0..<OW {
-                        var m = r0[2 * j], k: UInt8 = 0
-                        let v1 = r0[2 * j + 1], v2 = r1[2 * j], v3 = r1[2 * j + 1]
-                        if v1 > m { m = v1; k = 1 }
-                        if v2 > m { m = v2; k = 2 }
-                        if v3 > m { m = v3; k = 3 }
-                        out[i * OW + j] = m
-                        code[i * OW + j] = k
+                        let v0 = r0[2 * j], v1 = r0[2 * j + 1], v2 = r1[2 * j], v3 = r1[2 * j + 1]
+                        let topRight = v1 > v0, bottomRight = v3 > v2
+                        let a = topRight ? v1 : v0, b = bottomRight ? v3 : v2
+                        let bottom = b > a
+                        out[i * OW + j] = bottom ? b : a
+                        code[i * OW + j] = bottom ? (bottomRight ? 3 : 2) : (topRight ? 1 : 0)
                     }
                 }
             }
@@ -56,10 +58,12 @@ struct MaxPool2x2 {
                     for j in 0..<OW {
                         let d = g[i * OW + j], k = code[i * OW + j]
                         let q0 = r0 + 2 * j, q1 = r1 + 2 * j
-                        q0[0] = k == 0 ? d * activation.derivative(output: q0[0]) : 0
-                        q0[1] = k == 1 ? d * activation.derivative(output: q0[1]) : 0
-                        q1[0] = k == 2 ? d * activation.derivative(output: q1[0]) : 0
-                        q1[1] = k == 3 ? d * activation.derivative(output: q1[1]) : 0
+                        let d0 = d * activation.derivative(output: q0[0]), d1 = d * activation.derivative(output: q0[1])
+                        let d2 = d * activation.derivative(output: q1[0]), d3 = d * activation.derivative(output: q1[1])
+                        q0[0] = k == 0 ? d0 : 0
+                        q0[1] = k == 1 ? d1 : 0
+                        q1[0] = k == 2 ? d2 : 0
+                        q1[1] = k == 3 ? d3 : 0
                     }
                 }
             }

@@ -22,6 +22,8 @@ enum BenchCommand: Command {
           --threads N   OpenBLAS threads (default 1, as each firm process runs)
           --repeats R   repeats per row (default 5)
           --act A       tanh (default) or relu
+          --chunk N     images per internal pass (default \(LeNet5Network.defaultChunk); for tuning)
+          --only W      train or eval: run only those rows
         """
 
     /// Multiply-accumulates per image of the conv and linear layers.
@@ -29,13 +31,18 @@ enum BenchCommand: Command {
     static let forwardFLOPs = 2 * macs
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, options: ["threads", "repeats", "act"])
+        let args = try Arguments(argv, options: ["threads", "repeats", "act", "chunk", "only"])
         _ = try args.requirePositionals([])
         let threads = try args.int("threads", range: 1...256) ?? 1
         let repeats = try args.int("repeats", range: 1...1000) ?? 5
         let actName = args.string("act") ?? "tanh"
         guard let activation = Activation(rawValue: actName) else {
             throw UsageError("--act: '\(actName)' is not one of tanh, relu")
+        }
+        let chunk = try args.int("chunk", range: 1...10_000) ?? LeNet5Network.defaultChunk
+        let only = args.string("only")
+        guard only == nil || only == "train" || only == "eval" else {
+            throw UsageError("--only: '\(only!)' is not one of train, eval")
         }
         Learning.useBLASThreads(threads)
 
@@ -49,27 +56,29 @@ enum BenchCommand: Command {
               "FLOPs/image fwd=\(grouped(forwardFLOPs)) fwd+bwd~\(grouped(3 * forwardFLOPs)), synthetic inputs")
         print(pad("what", 12, left: true) + pad("batch", 6) + pad("min", 10) + pad("median", 10) + pad("max", 10)
               + pad("GFLOP/s", 9) + "  (images/s)")
-        for batch in [1, 10, 32, 64, 256] {
+        for batch in [1, 10, 32, 64, 256] where only != "eval" {
             let images = batch < 32 ? 2048 : 8192
             let rates = (0..<repeats).map { r in
-                trainRate(activation, batch: batch, images: images, seed: UInt64(r),
+                trainRate(activation, batch: batch, chunk: chunk, images: images, seed: UInt64(r),
                           x: trainImages, y: trainLabels, count: trainCount)
             }
             printRow("train", batch, rates, flopsPerImage: 3 * forwardFLOPs)
         }
-        let rates = (0..<repeats).map { r in
-            evalRate(activation, seed: UInt64(r), x: testImages, y: testLabels, count: testCount)
+        if only != "train" {
+            let rates = (0..<repeats).map { r in
+                evalRate(activation, chunk: chunk, seed: UInt64(r), x: testImages, y: testLabels, count: testCount)
+            }
+            printRow("eval 10k", 1000, rates, flopsPerImage: forwardFLOPs)
         }
-        printRow("eval 10k", 1000, rates, flopsPerImage: forwardFLOPs)
         print("peak RSS \(peakRSSMiB()) MiB")
         return 0
     }
 
-    static func trainRate(_ activation: Activation, batch: Int, images: Int, seed: UInt64,
+    static func trainRate(_ activation: Activation, batch: Int, chunk: Int, images: Int, seed: UInt64,
                           x: [Float], y: [UInt8], count: Int) -> Double {
         var parameters = LeNet5.initialParameters(seed: seed)
         var gradient = [Float](repeating: 0, count: LeNet5.parameterCount)
-        let net = LeNet5Network(activation: activation, maxBatch: batch)
+        let net = LeNet5Network(activation: activation, maxBatch: batch, chunk: chunk)
         let steps = max(1, images / batch)
         var pos = 0
         var seconds = 0.0
@@ -98,9 +107,9 @@ enum BenchCommand: Command {
         return Double(steps * batch) / seconds
     }
 
-    static func evalRate(_ activation: Activation, seed: UInt64, x: [Float], y: [UInt8], count: Int) -> Double {
+    static func evalRate(_ activation: Activation, chunk: Int, seed: UInt64, x: [Float], y: [UInt8], count: Int) -> Double {
         let parameters = LeNet5.initialParameters(seed: seed)
-        let net = LeNet5Network(activation: activation, maxBatch: 1000)
+        let net = LeNet5Network(activation: activation, maxBatch: 1000, chunk: chunk)
         var seconds = 0.0
         var correct = 0
         parameters.withUnsafeBufferPointer { p in
