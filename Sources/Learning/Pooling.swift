@@ -1,4 +1,12 @@
-/// 2×2, stride-2 max pooling over planes stored channel-major ([channels, batch, h, w]).
+/// 2×2, stride-2 max pooling over planes stored channel-major ([channels, batch, h, w]),
+/// fused with the convolution's bias.
+///
+/// The activations used here (tanh, relu) are monotone non-decreasing and the bias is one
+/// constant per channel, so max-pool(act(z + b)) = act(max-pool(z) + b): the network pools
+/// the raw sgemm output and adds the bias and applies the activation to the pooled values
+/// only, a quarter as many. The winner and the output are those of PyTorch's order of
+/// operations (up to ties between inputs whose activations round to the same float, which
+/// have the same output and hence the same gradient).
 ///
 /// The output element (c, b, i, j) is written at `dst[c·channelStride + b·imageStride +
 /// i·(w/2) + j]`, so the same routine produces the next convolution's channel-major input
@@ -13,11 +21,13 @@ struct MaxPool2x2 {
     var outHeight: Int { height / 2 }
     var outWidth: Int { width / 2 }
 
-    func forward(batch: Int, src: UnsafePointer<Float>,
+    /// dst ← max-pool(src) + bias[channel] (no activation).
+    func forward(batch: Int, src: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                  dst: UnsafeMutablePointer<Float>, channelStride: Int, imageStride: Int,
                  codes: UnsafeMutablePointer<UInt8>) {
         let (W, OH, OW) = (width, outHeight, outWidth)
         for c in 0..<channels {
+            let b0 = bias[c]
             for b in 0..<batch {
                 let p = c * batch + b
                 let plane = src + p * height * width
@@ -33,7 +43,7 @@ struct MaxPool2x2 {
                         let topRight = v1 > v0, bottomRight = v3 > v2
                         let a = topRight ? v1 : v0, b = bottomRight ? v3 : v2
                         let bottom = b > a
-                        out[i * OW + j] = bottom ? b : a
+                        out[i * OW + j] = (bottom ? b : a) + b0
                         code[i * OW + j] = bottom ? (bottomRight ? 3 : 2) : (topRight ? 1 : 0)
                     }
                 }
@@ -41,29 +51,30 @@ struct MaxPool2x2 {
         }
     }
 
-    /// Routes the output gradient back to the winning inputs and multiplies by the
-    /// activation's derivative there, in place: on entry `y` holds the activation outputs
-    /// that were pooled, on exit it holds d(loss)/d(pre-activation) (zero at non-winners).
-    func backward(batch: Int, dOut: UnsafePointer<Float>, channelStride: Int, imageStride: Int,
-                  codes: UnsafePointer<UInt8>, activation: Activation, y: UnsafeMutablePointer<Float>) {
+    /// Given the gradient `dOut` with respect to the pooled activations `pooled` (same
+    /// layout), writes d(loss)/d(pre-activation) for every input position into `dz`
+    /// ([channels, batch, h, w], fully overwritten): dOut·act′(pooled) at the winner,
+    /// zero elsewhere.
+    func backward(batch: Int, dOut: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
+                  channelStride: Int, imageStride: Int, codes: UnsafePointer<UInt8>,
+                  activation: Activation, dz: UnsafeMutablePointer<Float>) {
         let (W, OH, OW) = (width, outHeight, outWidth)
         for c in 0..<channels {
             for b in 0..<batch {
                 let p = c * batch + b
-                let plane = y + p * height * width
-                let g = dOut + c * channelStride + b * imageStride
+                let plane = dz + p * height * width
+                let offset = c * channelStride + b * imageStride
+                let g = dOut + offset, y = pooled + offset
                 let code = codes + p * OH * OW
                 for i in 0..<OH {
                     let r0 = plane + 2 * i * W, r1 = r0 + W
                     for j in 0..<OW {
-                        let d = g[i * OW + j], k = code[i * OW + j]
-                        let q0 = r0 + 2 * j, q1 = r1 + 2 * j
-                        let d0 = d * activation.derivative(output: q0[0]), d1 = d * activation.derivative(output: q0[1])
-                        let d2 = d * activation.derivative(output: q1[0]), d3 = d * activation.derivative(output: q1[1])
-                        q0[0] = k == 0 ? d0 : 0
-                        q0[1] = k == 1 ? d1 : 0
-                        q1[0] = k == 2 ? d2 : 0
-                        q1[1] = k == 3 ? d3 : 0
+                        let d = g[i * OW + j] * activation.derivative(output: y[i * OW + j])
+                        let k = code[i * OW + j]
+                        r0[2 * j] = k == 0 ? d : 0
+                        r0[2 * j + 1] = k == 1 ? d : 0
+                        r1[2 * j] = k == 2 ? d : 0
+                        r1[2 * j + 1] = k == 3 ? d : 0
                     }
                 }
             }
