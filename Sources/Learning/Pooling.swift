@@ -35,20 +35,75 @@ struct MaxPool2x2 {
                 let code = codes + p * OH * OW
                 for i in 0..<OH {
                     let r0 = plane + 2 * i * W, r1 = r0 + W
-                    // Branch-free (the winner is data-dependent, so branches mispredict):
-                    // max of each row pair, then of the two; the code keeps the first
-                    // maximum in row-major order.
-                    for j in 0..<OW {
-                        let v0 = r0[2 * j], v1 = r0[2 * j + 1], v2 = r1[2 * j], v3 = r1[2 * j + 1]
-                        let topRight = v1 > v0, bottomRight = v3 > v2
-                        let a = topRight ? v1 : v0, b = bottomRight ? v3 : v2
-                        let bottom = b > a
-                        out[i * OW + j] = (bottom ? b : a) + b0
-                        code[i * OW + j] = bottom ? (bottomRight ? 3 : 2) : (topRight ? 1 : 0)
+                    let o = out + i * OW, k = code + i * OW
+                    if W == 28 {
+                        // 14 outputs as two overlapping groups of 8 (j 0..<8 and 6..<14).
+                        pool8(r0, r1, b0, o, k)
+                        pool8(r0 + 12, r1 + 12, b0, o + 6, k + 6)
+                        continue
                     }
+                    if W == 10 {
+                        // 5 outputs: 4 at once, then 1 (no over-write: rows are packed).
+                        pool4(r0, r1, b0, o, k)
+                        pool1(r0 + 8, r1 + 8, b0, o + 4, k + 4)
+                        continue
+                    }
+                    for j in 0..<OW { pool1(r0 + 2 * j, r1 + 2 * j, b0, o + j, k + j) }
                 }
             }
         }
+    }
+
+    /// One window, branch-free (the winner is data-dependent, so branches mispredict):
+    /// max of each row pair, then of the two; the code keeps the first maximum in
+    /// row-major order.
+    @inline(__always)
+    private func pool1(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ bias: Float,
+                       _ out: UnsafeMutablePointer<Float>, _ code: UnsafeMutablePointer<UInt8>) {
+        let v0 = r0[0], v1 = r0[1], v2 = r1[0], v3 = r1[1]
+        let topRight = v1 > v0, bottomRight = v3 > v2
+        let a = topRight ? v1 : v0, b = bottomRight ? v3 : v2
+        let bottom = b > a
+        out[0] = (bottom ? b : a) + bias
+        code[0] = bottom ? (bottomRight ? 3 : 2) : (topRight ? 1 : 0)
+    }
+
+    /// Eight adjacent windows at once: the same selection as `pool1`, lane-wise.
+    @inline(__always)
+    private func pool8(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ bias: Float,
+                       _ out: UnsafeMutablePointer<Float>, _ code: UnsafeMutablePointer<UInt8>) {
+        let top = UnsafeRawPointer(r0).loadUnaligned(as: SIMD16<Float>.self)
+        let bottom = UnsafeRawPointer(r1).loadUnaligned(as: SIMD16<Float>.self)
+        let v0 = top.evenHalf, v1 = top.oddHalf, v2 = bottom.evenHalf, v3 = bottom.oddHalf
+        let topRight = v1 .> v0, bottomRight = v3 .> v2
+        let a = v0.replacing(with: v1, where: topRight), b = v2.replacing(with: v3, where: bottomRight)
+        let useBottom = b .> a
+        let m = a.replacing(with: b, where: useBottom) + bias
+        UnsafeMutableRawPointer(out).storeBytes(of: m, as: SIMD8<Float>.self)
+        let zero = SIMD8<Int32>(repeating: 0)
+        let topCode = zero.replacing(with: 1, where: topRight)
+        let bottomCode = SIMD8<Int32>(repeating: 2).replacing(with: 3, where: bottomRight)
+        let k = topCode.replacing(with: bottomCode, where: useBottom)
+        UnsafeMutableRawPointer(code).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: k), as: SIMD8<UInt8>.self)
+    }
+
+    /// Four adjacent windows at once (see `pool8`).
+    @inline(__always)
+    private func pool4(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ bias: Float,
+                       _ out: UnsafeMutablePointer<Float>, _ code: UnsafeMutablePointer<UInt8>) {
+        let top = UnsafeRawPointer(r0).loadUnaligned(as: SIMD8<Float>.self)
+        let bottom = UnsafeRawPointer(r1).loadUnaligned(as: SIMD8<Float>.self)
+        let v0 = top.evenHalf, v1 = top.oddHalf, v2 = bottom.evenHalf, v3 = bottom.oddHalf
+        let topRight = v1 .> v0, bottomRight = v3 .> v2
+        let a = v0.replacing(with: v1, where: topRight), b = v2.replacing(with: v3, where: bottomRight)
+        let useBottom = b .> a
+        let m = a.replacing(with: b, where: useBottom) + bias
+        UnsafeMutableRawPointer(out).storeBytes(of: m, as: SIMD4<Float>.self)
+        let zero = SIMD4<Int32>(repeating: 0)
+        let topCode = zero.replacing(with: 1, where: topRight)
+        let bottomCode = SIMD4<Int32>(repeating: 2).replacing(with: 3, where: bottomRight)
+        let k = topCode.replacing(with: bottomCode, where: useBottom)
+        UnsafeMutableRawPointer(code).storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: k), as: SIMD4<UInt8>.self)
     }
 
     /// Given the gradient `dOut` with respect to the pooled activations `pooled` (same
