@@ -7,17 +7,20 @@
 /// directly in PyTorch's flatten order (c, h, w).
 ///
 /// Workspace is sized for `min(maxBatch, chunk)` images (`workspaceBatch`). Batches larger
-/// than that are processed in chunks whose gradients are accumulated, so the result is the
-/// same as one pass over the whole batch (up to float summation order) while the working
-/// set stays cache-sized. No call allocates memory after `init`.
+/// than that are processed in chunks whose gradients are accumulated (sgemm with β = 1),
+/// so the result is the same as one pass over the whole batch (up to float summation
+/// order). Small chunks are deliberate: with 4 images the whole working set (~0.5 MB) stays
+/// in L2 and OpenBLAS takes its unpacked small-matrix path; measured on the development
+/// machine, whole-batch passes of 16, 32 or 128 images were 1.3–2.5× slower for evaluation
+/// (see docs/benchmark.md). No call allocates memory after `init`.
 public final class LeNet5Network {
     public let activation: Activation
     public let maxBatch: Int
     /// Images per internal pass: the workspace capacity.
     public let workspaceBatch: Int
 
-    /// Default upper bound on `workspaceBatch` (chosen by benchmark on this design).
-    public static let defaultChunk = 128
+    /// Default upper bound on `workspaceBatch`, chosen by benchmark (`oligopoly bench --chunk`).
+    public static let defaultChunk = 4
 
     // Layers.
     let conv1 = Convolution(geometry: ConvGeometry(channels: 1, height: 28, width: 28, kernel: 5, pad: 2), outChannels: 6)
