@@ -9,7 +9,7 @@
 /// Workspace is sized for `min(maxBatch, chunk)` images (`workspaceBatch`). Batches larger
 /// than that are processed in chunks whose gradients are accumulated (sgemm with β = 1),
 /// so the result is the same as one pass over the whole batch (up to float summation
-/// order). Small chunks are deliberate: with 4 images the whole working set (~0.5 MB) stays
+/// order). Small chunks are deliberate: with 4 images the whole working set (~0.7 MB) stays
 /// in L2 and OpenBLAS takes its unpacked small-matrix path; measured on the development
 /// machine, whole-batch passes of 16, 32 or 128 images were 1.3–2.5× slower for evaluation
 /// (see docs/benchmark.md). No call allocates memory after `init`.
