@@ -38,4 +38,10 @@ public enum Learning {
     public static func useSingleBLASThread() {
         BLAS.setThreads(1)
     }
+
+    /// Sets the number of OpenBLAS threads (for benchmarks; firms use `useSingleBLASThread`).
+    public static func useBLASThreads(_ count: Int) {
+        precondition(count >= 1)
+        BLAS.setThreads(count)
+    }
 }

@@ -8,16 +8,21 @@ struct Convolution {
 
     var weightCount: Int { outChannels * geometry.rows }
 
-    /// Unfolds `src` into `col`, then out ← act(W·col + b).
-    func forward(batch: Int, src: UnsafePointer<Float>, col: UnsafeMutablePointer<Float>,
-                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, activation: Activation,
+    /// Unfolds `src` into `col`, then out ← W·col: the raw convolution, without bias or
+    /// activation (`MaxPool2x2` adds both after pooling). With padding, `padded` is a
+    /// zero-bordered scratch buffer ([channels·batch] padded planes, border zeroed once).
+    func forward(batch: Int, src: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>?,
+                 col: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>,
                  out: UnsafeMutablePointer<Float>) {
-        im2col(geometry, batch: batch, src: src, col: col)
+        if geometry.pad > 0 {
+            guard let padded else { preconditionFailure("padded convolution needs a padding buffer") }
+            padPlanes(geometry, batch: batch, src: src, dst: padded)
+            im2col(geometry, batch: batch, paddedSrc: padded, col: col)
+        } else {
+            im2col(geometry, batch: batch, paddedSrc: src, col: col)
+        }
         let n = geometry.columns(batch: batch), k = geometry.rows
         BLAS.sgemm(m: outChannels, n: n, k: k, a: weight, lda: k, b: col, ldb: n, beta: 0, c: out, ldc: n)
-        for oc in 0..<outChannels {
-            activation.apply(out + oc * n, count: n, bias: bias[oc])
-        }
     }
 
     /// Given dz = d(loss)/d(pre-activation) [outChannels × columns] and the forward pass's

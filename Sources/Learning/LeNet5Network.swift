@@ -7,17 +7,20 @@
 /// directly in PyTorch's flatten order (c, h, w).
 ///
 /// Workspace is sized for `min(maxBatch, chunk)` images (`workspaceBatch`). Batches larger
-/// than that are processed in chunks whose gradients are accumulated, so the result is the
-/// same as one pass over the whole batch (up to float summation order) while the working
-/// set stays cache-sized. No call allocates memory after `init`.
+/// than that are processed in chunks whose gradients are accumulated (sgemm with β = 1),
+/// so the result is the same as one pass over the whole batch (up to float summation
+/// order). Small chunks are deliberate: with 4 images the whole working set (~0.7 MB) stays
+/// in L2 and OpenBLAS takes its unpacked small-matrix path; measured on the development
+/// machine, whole-batch passes of 16, 32 or 128 images were 1.3–2.5× slower for evaluation
+/// (see docs/benchmark.md). No call allocates memory after `init`.
 public final class LeNet5Network {
     public let activation: Activation
     public let maxBatch: Int
     /// Images per internal pass: the workspace capacity.
     public let workspaceBatch: Int
 
-    /// Default upper bound on `workspaceBatch` (chosen by benchmark on this design).
-    public static let defaultChunk = 128
+    /// Default upper bound on `workspaceBatch`, chosen by benchmark (`oligopoly bench --chunk`).
+    public static let defaultChunk = 4
 
     // Layers.
     let conv1 = Convolution(geometry: ConvGeometry(channels: 1, height: 28, width: 28, kernel: 5, pad: 2), outChannels: 6)
@@ -29,14 +32,16 @@ public final class LeNet5Network {
     let fc3 = Dense(inputs: 84, outputs: 10)
 
     // Workspace, per image: the size in floats is in the comment.
+    let padded: UnsafeMutablePointer<Float> // 32·32   zero-bordered input for conv1
     let col1: UnsafeMutablePointer<Float>   // 25·784  conv1 column matrix
-    let a1: UnsafeMutablePointer<Float>     // 6·784   conv1 output; in backward dz1
+    let a1: UnsafeMutablePointer<Float>     // 6·784   raw conv1 output; in backward dz1
     let codes1: UnsafeMutablePointer<UInt8> // 6·196
-    let p1: UnsafeMutablePointer<Float>     // 6·196   pool1 output; in backward dp1
+    let p1: UnsafeMutablePointer<Float>     // 6·196   act(pool1 + bias): conv2 input
+    let dp1: UnsafeMutablePointer<Float>    // 6·196   gradient with respect to p1
     let col2: UnsafeMutablePointer<Float>   // 150·100 conv2 column matrix; in backward dcol2
-    let a2: UnsafeMutablePointer<Float>     // 16·100  conv2 output; in backward dz2
+    let a2: UnsafeMutablePointer<Float>     // 16·100  raw conv2 output; in backward dz2
     let codes2: UnsafeMutablePointer<UInt8> // 16·25
-    let x3: UnsafeMutablePointer<Float>     // 400     flattened pool2 output (fc1 input)
+    let x3: UnsafeMutablePointer<Float>     // 400     act(pool2 + bias), flattened: fc1 input
     let h1: UnsafeMutablePointer<Float>     // 120
     let h2: UnsafeMutablePointer<Float>     // 84
     let logitBuffer: UnsafeMutablePointer<Float> // 10
@@ -65,20 +70,21 @@ public final class LeNet5Network {
             p.initialize(repeating: 0, count: perImage * n)
             return p
         }
-        col1 = floats(25 * 784); a1 = floats(6 * 784); codes1 = bytes(6 * 196); p1 = floats(6 * 196)
+        padded = floats(32 * 32); col1 = floats(25 * 784); a1 = floats(6 * 784); codes1 = bytes(6 * 196); p1 = floats(6 * 196)
+        dp1 = floats(6 * 196)
         col2 = floats(150 * 100); a2 = floats(16 * 100); codes2 = bytes(16 * 25); x3 = floats(400)
         h1 = floats(120); h2 = floats(84); logitBuffer = floats(10); dLogits = floats(10)
         dh2 = floats(84); dh1 = floats(120); dx3 = floats(400)
     }
 
     deinit {
-        for p in [col1, a1, p1, col2, a2, x3, h1, h2, logitBuffer, dLogits, dh2, dh1, dx3] { p.deallocate() }
+        for p in [padded, col1, a1, p1, dp1, col2, a2, x3, h1, h2, logitBuffer, dLogits, dh2, dh1, dx3] { p.deallocate() }
         codes1.deallocate(); codes2.deallocate()
     }
 
     /// Bytes of workspace held.
     public var workspaceBytes: Int {
-        workspaceBatch * (4 * (25 * 784 + 6 * 784 + 6 * 196 + 150 * 100 + 16 * 100 + 400 * 2
+        workspaceBatch * (4 * (32 * 32 + 25 * 784 + 6 * 784 + 2 * 6 * 196 + 150 * 100 + 16 * 100 + 400 * 2
                                + 120 * 2 + 84 * 2 + 10 * 2) + 6 * 196 + 16 * 25)
     }
 
@@ -87,12 +93,14 @@ public final class LeNet5Network {
     /// Forward pass; leaves every activation in the workspace and the logits in `logitBuffer`.
     func forward(_ p: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
         let act = activation
-        conv1.forward(batch: n, src: x, col: col1, weight: p + LeNet5.conv1W, bias: p + LeNet5.conv1B,
-                      activation: act, out: a1)
-        pool1.forward(batch: n, src: a1, dst: p1, channelStride: n * 196, imageStride: 196, codes: codes1)
-        conv2.forward(batch: n, src: p1, col: col2, weight: p + LeNet5.conv2W, bias: p + LeNet5.conv2B,
-                      activation: act, out: a2)
-        pool2.forward(batch: n, src: a2, dst: x3, channelStride: 25, imageStride: 400, codes: codes2)
+        conv1.forward(batch: n, src: x, padded: padded, col: col1, weight: p + LeNet5.conv1W, out: a1)
+        pool1.forward(batch: n, src: a1, bias: p + LeNet5.conv1B, dst: p1, channelStride: n * 196,
+                      imageStride: 196, codes: codes1)
+        act.apply(p1, count: n * 6 * 196)
+        conv2.forward(batch: n, src: p1, padded: nil, col: col2, weight: p + LeNet5.conv2W, out: a2)
+        pool2.forward(batch: n, src: a2, bias: p + LeNet5.conv2B, dst: x3, channelStride: 25,
+                      imageStride: 400, codes: codes2)
+        act.apply(x3, count: n * 400)
         fc1.forward(batch: n, x: x3, weight: p + LeNet5.fc1W, bias: p + LeNet5.fc1B, y: h1)
         act.apply(h1, count: n * 120)
         fc2.forward(batch: n, x: h1, weight: p + LeNet5.fc2W, bias: p + LeNet5.fc2B, y: h2)
@@ -112,12 +120,12 @@ public final class LeNet5Network {
         act.backward(gradient: dh1, output: h1, count: n * 120)
         fc1.backward(batch: n, x: x3, dy: dh1, weight: p + LeNet5.fc1W,
                      dWeight: g + LeNet5.fc1W, dBias: g + LeNet5.fc1B, accumulate: acc, dx: dx3)
-        pool2.backward(batch: n, dOut: dx3, channelStride: 25, imageStride: 400, codes: codes2,
-                       activation: act, y: a2)
+        pool2.backward(batch: n, dOut: dx3, pooled: x3, channelStride: 25, imageStride: 400,
+                       codes: codes2, activation: act, dz: a2)
         conv2.backward(batch: n, dz: a2, col: col2, weight: p + LeNet5.conv2W,
-                       dWeight: g + LeNet5.conv2W, dBias: g + LeNet5.conv2B, accumulate: acc, dSrc: p1)
-        pool1.backward(batch: n, dOut: p1, channelStride: n * 196, imageStride: 196, codes: codes1,
-                       activation: act, y: a1)
+                       dWeight: g + LeNet5.conv2W, dBias: g + LeNet5.conv2B, accumulate: acc, dSrc: dp1)
+        pool1.backward(batch: n, dOut: dp1, pooled: p1, channelStride: n * 196, imageStride: 196,
+                       codes: codes1, activation: act, dz: a1)
         conv1.backward(batch: n, dz: a1, col: col1, weight: p + LeNet5.conv1W,
                        dWeight: g + LeNet5.conv1W, dBias: g + LeNet5.conv1B, accumulate: acc, dSrc: nil)
     }

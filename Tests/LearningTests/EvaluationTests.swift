@@ -13,7 +13,7 @@ import Testing
         let count = 50
         let p = LeNet5.initialParameters(seed: 11)
         let images = gaussians(count * 784, seed: 12)
-        let logits = LeNet5Network(activation: .tanh, maxBatch: count).logits(parameters: p, images: images)
+        let logits = LeNet5Network(activation: .tanh, maxBatch: count, chunk: count).logits(parameters: p, images: images)
         var labels = [UInt8]()
         var expected = 0
         for i in 0..<count {
@@ -25,7 +25,7 @@ import Testing
 
     @Test func logitsDoNotDependOnChunking() {
         let f = fixture()
-        let chunked = LeNet5Network(activation: .tanh, maxBatch: 8).logits(parameters: f.p, images: f.images)
+        let chunked = LeNet5Network(activation: .tanh, maxBatch: 8, chunk: 3).logits(parameters: f.p, images: f.images)
         let diff = zip(chunked, f.logits).map { abs($0 - $1) }.max()!
         #expect(diff < 1e-5)
     }
@@ -34,14 +34,14 @@ import Testing
         let f = fixture()
         #expect(f.expected == 17)
         for maxBatch in [1, 8, 50, 64] {
-            let net = LeNet5Network(activation: .tanh, maxBatch: maxBatch)
+            let net = LeNet5Network(activation: .tanh, maxBatch: maxBatch, chunk: maxBatch)
             #expect(net.correctCount(parameters: f.p, images: f.images, labels: f.labels) == f.expected)
         }
     }
 
     @Test func earlyExitReturnsMoreThanK() {
         let f = fixture()
-        let net = LeNet5Network(activation: .tanh, maxBatch: 8)
+        let net = LeNet5Network(activation: .tanh, maxBatch: 8, chunk: 8)
         // Chunks of 8 hold 3 correct each (2 in some): the count passes 5 after two chunks.
         let early = net.correctCount(parameters: f.p, images: f.images, labels: f.labels, stopAbove: 5)
         #expect(early > 5 && early < f.expected)

@@ -93,7 +93,7 @@ import Testing
         let p = LeNet5.initialParameters(seed: 6)
         for act in Activation.allCases {
             var whole = [Float](), chunked = [Float]()
-            let l1 = LeNet5Network(activation: act, maxBatch: batch)
+            let l1 = LeNet5Network(activation: act, maxBatch: batch, chunk: batch)
                 .lossAndGradient(parameters: p, images: images, labels: labels, gradient: &whole)
             let small = LeNet5Network(activation: act, maxBatch: batch, chunk: 3)
             #expect(small.workspaceBatch == 3)
