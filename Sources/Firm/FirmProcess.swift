@@ -149,7 +149,7 @@ public final class FirmProcess {
         let helpers = order.helpers ?? []
         let collaborators = WireCollaborators(firm: self, round: round, helpers: helpers)
         let report: Trainer.PhaseReport
-        var quality = trainer.quality
+        var pilotQuality: Double?
         switch order.role ?? .top {
         case .top:
             report = try trainer.topPhase(round: round, collaborators: collaborators)
@@ -158,10 +158,11 @@ public final class FirmProcess {
         case .pilot:
             let pilot = try trainer.pilotPhase(epochs: max(1, order.count ?? 1), collaborators: collaborators)
             report = pilot.report
-            quality = Double(pilot.correct) / Double(trainer.data.targetSize)
+            pilotQuality = Double(pilot.correct) / Double(trainer.data.targetSize)
         }
         var h = Header(type: .trainDone, from: id, round: round)
-        h.quality = quality
+        // After the phase: the deployed quality it reached (or the pilot model's).
+        h.quality = pilotQuality ?? trainer.quality
         h.rawQuality = trainer.rawQuality
         h.stepsTried = report.stepsTried
         h.stepsAccepted = report.stepsAccepted

@@ -29,6 +29,8 @@ import Testing
             #expect(zip(q, q.dropFirst()).allSatisfy { $0 <= $1 }, "\(firm) deployed a worse model: \(q)")
             #expect(zip(revenue, revenue.dropFirst()).allSatisfy { $0 <= $1 * (1 + 1e-9) }, "\(firm) lost revenue: \(revenue)")
             #expect(mine.allSatisfy { $0["revenue_decreased"] == "0" })
+            // The deployed model is the best so far, so never below the current iterate.
+            for row in mine { #expect(Double(row["quality"]!)! >= Double(row["raw_quality"]!)!, "\(firm) round \(row["round"]!): deployed below raw") }
         }
         // The high firm pre-trained and starts above; it always trains: 200/32 -> 7 steps a round.
         let high = rows.filter { $0["firm"] == "high" }, low = rows.filter { $0["firm"] == "low" }
