@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Learning
 
@@ -7,7 +8,7 @@ enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "measure LeNet-5 training and evaluation throughput"
     static let help = """
-        usage: oligopoly bench [--threads N] [--repeats R] [--act tanh|relu]
+        usage: oligopoly bench [--data DIR] [--threads N] [--repeats R] [--act tanh|relu]
 
         Training: images/s of forward + backward + SGD step (lr 0.01) at batch 1, 10, 32,
         64 and 256 (2,048 images per repeat below batch 32, else 8,192). Evaluation:
@@ -15,10 +16,10 @@ enum BenchCommand: Command {
         max over the repeats, GFLOP/s implied by the analytic FLOP count (as the PyTorch
         reference does) and the peak resident set size.
 
-        Inputs are synthetic normalised images (seeded Gaussian pixels) of MNIST's shape:
-        the Dataset module's reader is not on this branch. The cost does not depend on the
-        pixel values for tanh; for relu it barely does.
+        Inputs are real MNIST, as in the reference: the first 8,192 training images and
+        the 10,000 test images, normalised.
 
+          --data DIR    MNIST directory (default: $MNIST_DIR, else data/mnist)
           --threads N   OpenBLAS threads (default 1, as each firm process runs)
           --repeats R   repeats per row (default 5)
           --act A       tanh (default) or relu
@@ -31,7 +32,7 @@ enum BenchCommand: Command {
     static let forwardFLOPs = 2 * macs
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, options: ["threads", "repeats", "act", "chunk", "only"])
+        let args = try Arguments(argv, options: ["data", "threads", "repeats", "act", "chunk", "only"])
         _ = try args.requirePositionals([])
         let threads = try args.int("threads", range: 1...256) ?? 1
         let repeats = try args.int("repeats", range: 1...1000) ?? 5
@@ -46,14 +47,19 @@ enum BenchCommand: Command {
         }
         Learning.useBLASThreads(threads)
 
-        let trainCount = 8192, testCount = 10_000
-        let trainImages = syntheticImages(trainCount, seed: 1)
-        let trainLabels = syntheticLabels(trainCount, seed: 2)
-        let testImages = syntheticImages(testCount, seed: 3)
-        let testLabels = syntheticLabels(testCount, seed: 4)
+        let train: ImageSet, test: ImageSet
+        do {
+            let dir = try DataDirectory.resolve(flag: args.string("data"), environment: ProcessInfo.processInfo.environment,
+                                                currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            train = try MNIST.load(.train, from: dir).subset(Array(0..<8192))
+            test = try MNIST.load(.test, from: dir)
+        } catch let e as DataError { throw UsageError(e.description) }
+        let trainCount = train.count, testCount = test.count
+        let trainImages = normalise(pixels: train.pixels), trainLabels = train.labels
+        let testImages = normalise(pixels: test.pixels), testLabels = test.labels
 
         print("oligopoly (Swift, OpenBLAS im2col+sgemm), act=\(activation.rawValue), threads=\(threads),",
-              "FLOPs/image fwd=\(grouped(forwardFLOPs)) fwd+bwd~\(grouped(3 * forwardFLOPs)), synthetic inputs")
+              "FLOPs/image fwd=\(grouped(forwardFLOPs)) fwd+bwd~\(grouped(3 * forwardFLOPs)), real MNIST")
         print(pad("what", 12, left: true) + pad("batch", 6) + pad("min", 10) + pad("median", 10) + pad("max", 10)
               + pad("GFLOP/s", 9) + "  (images/s)")
         for batch in [1, 10, 32, 64, 256] where only != "eval" {
@@ -137,26 +143,6 @@ enum BenchCommand: Command {
               + pad(String(format: "%.1f", median * Double(flopsPerImage) / 1e9), 9))
     }
 
-    /// Seeded standard-normal pixels: the statistics of normalised MNIST, roughly.
-    static func syntheticImages(_ count: Int, seed: UInt64) -> [Float] {
-        var rng = BenchRandom(seed: seed)
-        var out = [Float](repeating: 0, count: count * LeNet5.imageSize)
-        var i = 0
-        while i < out.count {
-            let u1 = Double(rng.nextUnitFloat()) + 1e-9, u2 = Double(rng.nextUnitFloat())
-            let r = (-2 * log(u1)).squareRoot()
-            out[i] = Float(r * cos(2 * .pi * u2))
-            if i + 1 < out.count { out[i + 1] = Float(r * sin(2 * .pi * u2)) }
-            i += 2
-        }
-        return out
-    }
-
-    static func syntheticLabels(_ count: Int, seed: UInt64) -> [UInt8] {
-        var rng = BenchRandom(seed: seed &+ 0x1AB)
-        return (0..<count).map { _ in UInt8(rng.next() % 10) }
-    }
-
     static func peakRSSMiB() -> Int {
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
@@ -179,16 +165,3 @@ enum BenchCommand: Command {
     }
 }
 
-/// SplitMix64 steps for the synthetic inputs (the CLI does not depend on `Random`).
-private struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnitFloat() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
-}
