@@ -94,6 +94,18 @@ import Topology
         #expect(low.quality > start)
     }
 
+    @Test func pilotLearnsOnTheUnionAndLeavesTheFirmsOwnModelAlone() throws {
+        let t = try Self.topology()
+        let high = try Self.trainer(t, 1), low = try Self.trainer(t, 0)
+        high.pretrain(epochs: 0)
+        let before = high.parameters, quality = high.quality
+        let helpers = LocalHelpers([low], learner: 1, round: 0)
+        let (correct, report) = try high.pilotPhase(epochs: 10, collaborators: helpers)
+        #expect(report.stepsAccepted == 50 && helpers.requests == 50)
+        #expect(Double(correct) / 1000 > quality + 0.1, "pilot reached \(correct) of 1000")
+        #expect(high.parameters == before && high.quality == quality)
+    }
+
     @Test func aCapAtTheCurrentQualityStopsBeforeAnyStep() throws {
         let t = try Self.topology()
         let low = try Self.trainer(t, 0), high = try Self.trainer(t, 1)
