@@ -7,7 +7,7 @@ set -euo pipefail
 case "${1:-}" in
     -h|--help)
         echo "Usage: scripts/test.sh [swift test flags, e.g. --filter MarketTests]"
-        echo "Installs libzmq3-dev libopenblas-dev pkg-config zlib1g-dev if missing, then"
+        echo "Installs libzmq3-dev libopenblas-dev pkg-config zlib1g-dev (and iproute2) if missing, then"
         echo "swift build -c release && swift test -c release."
         exit 0 ;;
 esac
@@ -16,6 +16,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 scripts/setup.sh --no-data
+
+# The multi-host test runs firms in Linux network namespaces: it needs iproute2 (and root).
+if ! command -v ip >/dev/null; then
+    echo "test: installing iproute2 (network-namespace test)"
+    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+    else sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq iproute2 >/dev/null; fi
+fi
 
 if [ ! -d ../shared/data/mnist ]; then
     echo "test: ../shared/data/mnist is missing: the data tests will fail (they never skip)" >&2
