@@ -6,8 +6,8 @@ usage() {
     cat <<'USAGE'
 Usage: scripts/run.sh [TOPOLOGY] [flags for oligopoly run]
 
-Runs `.build/release/oligopoly run TOPOLOGY [flags]` (TOPOLOGY defaults to
-topologies/duopoly.json). If the release binary or the data are missing, runs
+Runs `.build/release/oligopoly run TOPOLOGY [flags]`. TOPOLOGY is a file or the name
+of one in topologies/ (duopoly, triopoly, oligopoly-4, ...; default duopoly). If the release binary or the data are missing, runs
 scripts/setup.sh first. Flags include --data DIR, --rounds N, --out RUN_DIR,
 --dataset fashion-mnist (see `.build/release/oligopoly run --help`).
 MNIST is looked up at --data DIR, else $MNIST_DIR, else data/mnist/.
@@ -39,8 +39,13 @@ if [ ! -x "$binary" ] || ! data_ready; then
         scripts/setup.sh
     fi
 else
-    # Rebuild quickly if sources changed since the last build (a no-op otherwise).
-    swift build -c release 2>&1 | grep -E "error" || true
+    # Rebuild if sources changed since the last build (a no-op otherwise).
+    echo "run: checking the release build (swift build -c release)"
+    if ! swift build -c release > .build/run-build.log 2>&1; then
+        grep -E "error:" .build/run-build.log >&2 || tail -5 .build/run-build.log >&2
+        echo "run: the release build failed (full log: .build/run-build.log)" >&2
+        exit 1
+    fi
 fi
 
 extra=()

@@ -9,7 +9,7 @@ Usage: scripts/sweep.sh [--topologies "T1 T2 ..."] [--seeds "0 1 ..."]
                         [--out DIR] [--data DIR]
 
 Runs `oligopoly run` for every combination (one after another; each run already uses
-every core) into DIR/<topology>-s<seed>-<policy>/ and writes DIR/sweep.csv with one row
+every core) into DIR/<topology>-s<seed>-<policy>[-r<rounds>]/ and writes DIR/sweep.csv with one row
 per run (`oligopoly report`): final qualities and revenues, Nash product, revenue
 decreases (firm-rounds), rounds with a decrease, firms that lost revenue, the largest
 relative loss, wall time. Runs already complete in DIR are not repeated.
@@ -51,7 +51,7 @@ failed=0
 for t in $topologies; do
     for s in $seeds; do
         for p in $policies; do
-            dir="$out/$t-s$s-$p"
+            dir="$out/$t-s$s-$p${rounds:+-r$rounds}"
             dirs+=("$dir")
             if [ -f "$dir/summary.json" ] && grep -q '"status" : "completed"' "$dir/summary.json"; then
                 echo "sweep: $dir done already"; continue

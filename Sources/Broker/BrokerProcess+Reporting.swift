@@ -17,6 +17,7 @@ extension BrokerProcess {
     /// Appends the round's rows to rounds.csv and market.csv.
     func record(round: Int, roundStart: [Double], permissions: [Int: DefectionFreeScheme.Permission],
                 phase: [Int: PhaseResult], decisionMs: Double, roundSeconds: Double, decreases: [Bool]? = nil) {
+        lastRecorded = (qualities, rawQualities)
         let eq = Market.equilibrium(qualities: qualities)
         let ranks = DefectionFreeScheme.ranks(qualities)
         let roundRanks = DefectionFreeScheme.ranks(roundStart)
@@ -93,7 +94,7 @@ extension BrokerProcess {
             "wall_s": Runtime.now() - startTime,
         ]
         do { try recorder.writeJSON("summary.json", summary) } catch {
-            FileHandle.standardError.write(Data("broker: could not write summary.json: \(error)\n".utf8))
+            Runtime.log("broker: could not write summary.json: \(error)")
         }
     }
 

@@ -63,6 +63,8 @@ public final class BrokerProcess {
     var joined = Set<String>()
     /// Firms that already said `bye` (interrupted) before the shutdown.
     var departed = Set<String>()
+    /// Qualities as of the last row written, so an aborted run's summary matches rounds.csv.
+    var lastRecorded: (qualities: [Double], raw: [Double])?
     var messageCount = 0
     var byteCount = 0
 
@@ -136,10 +138,12 @@ public final class BrokerProcess {
                 try playRound(round, progress: progress)
             }
         } catch let e as BrokerError {
+            restoreLastRecorded()
             status = "failed: \(e.description)"
             code = e.exitCode
             progress("broker: \(e.description)")
         } catch {
+            restoreLastRecorded()
             status = "failed: \(error)"
             code = 1
             progress("broker: \(error)")
@@ -149,6 +153,11 @@ public final class BrokerProcess {
         progress(summaryTable(status: status))
         recorder.close()
         return code
+    }
+
+    /// After an aborted round, report the state of the last round written to rounds.csv.
+    private func restoreLastRecorded() {
+        if let last = lastRecorded { (qualities, rawQualities) = last }
     }
 
     /// Synchronised pub-sub (zguide ch. 2, "Node Coordination"): PUB messages sent before
@@ -301,7 +310,7 @@ public final class BrokerProcess {
                 departed.insert(h.from)  // an interrupted firm's last word
                 if let i = ids.firstIndex(of: h.from) { peakRSS[i] = h.peakRSSBytes ?? 0 }
             default:
-                FileHandle.standardError.write(Data("broker: ignored \(h.type.rawValue) from \(h.from) for round \(h.round)\n".utf8))
+                Runtime.log("broker: ignored \(h.type.rawValue) from \(h.from) for round \(h.round)")
             }
         }
     }

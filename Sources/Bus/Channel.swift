@@ -14,7 +14,7 @@ public struct Delivery: Sendable {
 public final class Channel {
     public let socket: Socket
     /// Where dropped messages are reported (default: standard error).
-    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var log: (String) -> Void = { try? FileHandle.standardError.write(contentsOf: Data(($0 + "\n").utf8)) }
     /// Count of messages dropped as malformed or of unknown version.
     public private(set) var dropped = 0
 

@@ -38,6 +38,7 @@ public struct Arguments {
                 if inline != nil { throw UsageError("--\(name) takes no value") }
                 switches.insert(name)
             } else if options.contains(name) {
+                if values[name] != nil { throw UsageError("--\(name) given twice") }
                 if let inline { values[name] = inline; continue }
                 guard i < argv.count else { throw UsageError("--\(name) needs a value") }
                 values[name] = argv[i]

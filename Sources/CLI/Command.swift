@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 
 /// One subcommand of `oligopoly`: a name, a help text and one `run`.
 public protocol Command {
@@ -18,9 +19,7 @@ extension Command {
 }
 
 /// Writes a line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}
+func printError(_ message: String) { Runtime.log(message) }
 
 public enum CLI {
     /// Every subcommand; `oligopoly --help` lists them in this order.
@@ -59,6 +58,4 @@ public enum CLI {
 
 /// Writes a line to standard output at once (unbuffered), so progress reaches a pipe
 /// or a terminal as it happens.
-func emit(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
+func emit(_ line: String) { Runtime.say(line) }

@@ -132,7 +132,7 @@ public final class FirmProcess {
         guard let step = m.header.step, let learner = m.header.learner, let params = m.tensors.first,
               params.count == LeNet5.parameterCount,
               let learnerIndex = options.topology.firms.firstIndex(where: { $0.id == learner }) else {
-            FileHandle.standardError.write(Data("firm \(id): dropped a malformed grad.request\n".utf8))
+            Runtime.log("firm \(id): dropped a malformed grad.request")
             return
         }
         let (loss, gradient) = trainer.help(parameters: params, round: m.header.round, learner: learnerIndex, step: step)

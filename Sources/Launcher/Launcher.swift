@@ -92,11 +92,11 @@ public final class Launcher {
         var failures: [String] = []
         while broker.isRunning {
             if Runtime.interrupted != 0 {
-                signalChildren(SIGINT)
+                signalChildren(Runtime.interrupted)
                 break
             }
             for (name, p) in firms where !p.isRunning && p.terminationStatus != 0 && !failures.contains(where: { $0.hasPrefix(name + " ") }) {
-                failures.append("\(name) exited with status \(p.terminationStatus)")
+                failures.append(Self.describeExit(name, p))
                 kill(broker.processIdentifier, SIGTERM)
             }
             usleep(50_000)  // polling child status; synchronisation itself is done by the broker's protocol
@@ -111,17 +111,25 @@ public final class Launcher {
         let killAt = Date().addingTimeInterval(5)
         while firms.contains(where: { $0.1.isRunning }) && Date() < killAt { usleep(50_000) }
         signalChildren(SIGKILL)
+        let firmFailedFirst = !failures.isEmpty
         for (name, p) in firms {
             p.waitUntilExit()
-            if p.terminationStatus != 0 && !failures.contains(where: { $0.hasPrefix(name + " ") }) {
-                failures.append("\(name) exited with status \(p.terminationStatus)")
+            // Firms stopped by us after the broker ended are not failures of their own.
+            if p.terminationStatus != 0 && !failures.contains(where: { $0.hasPrefix(name + " ") }) && !firmFailedFirst
+                && broker.terminationStatus == 0 {
+                failures.append(Self.describeExit(name, p))
             }
+        }
+        if Runtime.interrupted != 0 {
+            throw LaunchError(description: "interrupted by signal \(Runtime.interrupted); all processes stopped", exitCode: 128 + Runtime.interrupted)
+        }
+        if firmFailedFirst {
+            // The broker only saw a SIGTERM; the run ended because a firm died: say so in the record.
+            recordFailure("failed: " + failures.joined(separator: "; "))
+            throw LaunchError(description: failures.joined(separator: "; ") + " (run stopped; see \(plan.runDirectory.path)/summary.json)", exitCode: 1)
         }
         if broker.terminationStatus != 0 {
             failures.insert("broker exited with status \(broker.terminationStatus)\(brokerReason())", at: 0)
-        }
-        if Runtime.interrupted != 0 {
-            throw LaunchError(description: "interrupted; all processes stopped (\(failures.joined(separator: "; ")))", exitCode: 130)
         }
         if !failures.isEmpty {
             throw LaunchError(description: failures.joined(separator: "; "), exitCode: broker.terminationStatus != 0 ? broker.terminationStatus : 1)
@@ -131,6 +139,24 @@ public final class Launcher {
 }
 
 extension Launcher {
+    /// "firm low exited with status 2" or "firm low was killed by signal 9".
+    static func describeExit(_ name: String, _ p: Process) -> String {
+        p.terminationReason == .uncaughtSignal ? "\(name) was killed by signal \(p.terminationStatus)"
+            : "\(name) exited with status \(p.terminationStatus)"
+    }
+
+    /// Puts the real cause of a failed run into summary.json's status (keeping the broker's as broker_status).
+    func recordFailure(_ status: String) {
+        let url = plan.runDirectory.appendingPathComponent("summary.json")
+        guard let data = try? Data(contentsOf: url),
+              var obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        obj["broker_status"] = obj["status"]
+        obj["status"] = status
+        if let out = try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys]) {
+            try? out.write(to: url)
+        }
+    }
+
     /// The broker's own account of a failed run, from summary.json (": reason"), or "".
     func brokerReason() -> String {
         let url = plan.runDirectory.appendingPathComponent("summary.json")
@@ -174,10 +200,10 @@ final class EndpointReader: @unchecked Sendable {
                     found.signal()
                     continue
                 }
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                Runtime.say(line)
             }
         }
-        if !buffer.isEmpty { FileHandle.standardOutput.write(buffer) }
+        if !buffer.isEmpty { Runtime.say(String(decoding: buffer, as: UTF8.self)) }
         if !signalled { found.signal() }
         done.signal()
     }

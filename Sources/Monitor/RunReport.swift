@@ -18,7 +18,10 @@ public enum RunReport {
         let topology = (try? Data(contentsOf: dir.appendingPathComponent("topology.json")))
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
         let firms = s["firms"] as? [[String: Any]] ?? []
-        func num(_ v: Any?) -> String { (v as? NSNumber).map { "\($0)" } ?? "" }
+        func num(_ v: Any?) -> String {
+            guard let n = v as? NSNumber else { return "" }
+            return String(cString: n.objCType) == "d" ? "\(n.doubleValue)" : "\(n)"
+        }
         let losses = try revenueLosses(dir)
         let peak = (s["processes"] as? [[String: Any]] ?? []).compactMap { $0["peak_rss_bytes"] as? Int }.max() ?? 0
         return [

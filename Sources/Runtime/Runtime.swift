@@ -34,7 +34,7 @@ public enum Runtime {
         if getppid() != pid { exit(1) }
     }
 
-    /// Installs a SIGINT/SIGTERM handler that only sets a flag (see `interrupted`), without
+    /// Installs a SIGINT/SIGTERM/SIGHUP handler that only sets a flag (see `interrupted`), without
     /// SA_RESTART so blocking waits return early with EINTR.
     public static func catchInterrupts() {
         var action = sigaction()
@@ -43,17 +43,31 @@ public enum Runtime {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        sigaction(SIGHUP, &action, nil)
+        // A closed output pipe (`oligopoly run | head`) must not kill the run: writes fail instead.
+        signal(SIGPIPE, SIG_IGN)
         // A process started from a thread that blocks signals (libdispatch workers do)
         // inherits that mask: unblock, or Ctrl-C would never arrive.
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGHUP)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The signal that interrupted the process, or 0.
     public static var interrupted: Int32 { interruptSignal }
+
+    /// Writes a line to standard error; a closed stream is ignored, never fatal.
+    public static func log(_ line: String) {
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// Writes a line to standard output at once; a closed pipe is ignored, never fatal.
+    public static func say(_ line: String) {
+        try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
+    }
 
     /// Seconds since the Unix epoch, for log timestamps.
     public static func wallClock() -> Double { Date().timeIntervalSince1970 }

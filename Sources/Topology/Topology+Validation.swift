@@ -34,6 +34,9 @@ extension Topology {
         try r.allow(root, at: "", ["name", "description", "seed", "rounds", "dataset", "scheme", "cap_policy",
                                     "top_quality", "timeout_s", "training", "endpoints", "firms"])
         guard let name = try r.string(root, "name", at: "") else { throw r.error("name", "is required") }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".") else {
+            throw r.error("name", "'\(name)' must be letters, digits, '-', '_' or '.' (it names the run directory)")
+        }
         var t = Topology(name: name, firms: [])
         if let v = try r.string(root, "description", at: "") { t.description = v }
         if let v = try r.int(root, "seed", at: "", min: 0) { t.seed = UInt64(v) }

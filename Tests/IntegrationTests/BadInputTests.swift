@@ -49,6 +49,25 @@ import Testing
         expectOneLineError(r, mentioning: ["bad.json", "seed", "expected an integer"])
     }
 
+    @Test func impossibleShardsAreRejectedBeforeAnyProcessStarts() throws {
+        let dir = try Harness.temporaryDirectory()
+        let topology = try Harness.write("""
+            {"name": "huge", "firms": [{"id": "a", "shard_size": 59000, "low_label_fraction": 0.8},
+                                       {"id": "b", "shard_size": 1000, "low_label_fraction": 0.2}]}
+            """, to: dir, name: "huge.json")
+        let out = dir.appendingPathComponent("run")
+        let r = try Harness.run(["run", topology.path, "--data", Harness.mnist.path, "--out", out.path])
+        expectOneLineError(r, mentioning: ["huge.json", "firms", "label ≤ 5"])
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.json").path))
+    }
+
+    @Test func repeatedFlagAndBadRunName() throws {
+        expectOneLineError(try Harness.run(["run", "--rounds", "1", "--rounds", "2"]), mentioning: ["--rounds given twice"])
+        let dir = try Harness.temporaryDirectory()
+        let topology = try Harness.write(#"{"name": "../escape", "firms": [{"id": "a"}]}"#, to: dir, name: "esc.json")
+        expectOneLineError(try Harness.run(["run", topology.path, "--data", Harness.mnist.path]), mentioning: ["esc.json", "name"])
+    }
+
     @Test func unknownFlagAndHelp() throws {
         let r = try Harness.run(["run", "--bogus"])
         expectOneLineError(r, mentioning: ["--bogus"])

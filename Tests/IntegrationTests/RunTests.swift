@@ -100,6 +100,23 @@ import Testing
         #expect(rows.count >= 6, "rounds before the interrupt are kept")
     }
 
+    @Test func aFirmThatDiesIsNamedInTheRecordAndTheExit() throws {
+        let dir = try Harness.temporaryDirectory()
+        let topology = try Harness.write(Harness.smallTopology(rounds: 500), to: dir, name: "t.json")
+        let out = dir.appendingPathComponent("run")
+        var lowPID: Int32 = 0
+        let r = try Harness.run(["run", topology.path, "--data", Harness.mnist.path, "--out", out.path]) { line, _ in
+            if line.contains("firm low ready (pid "), let pid = line.split(separator: " ").dropFirst(5).first.flatMap({ Int32($0.filter(\.isNumber)) }) {
+                lowPID = pid
+            }
+            if line.hasPrefix("round 1/"), lowPID > 0 { kill(lowPID, SIGKILL) }
+        }
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("firm low was killed by signal 9"), "\(r.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        #expect((summary["status"] as? String ?? "").contains("firm low was killed by signal 9"))
+    }
+
     @Test func brokerWithoutFirmsTimesOutNamingThem() throws {
         let dir = try Harness.temporaryDirectory()
         let topology = try Harness.write(Harness.smallTopology(timeout: 1), to: dir, name: "t.json")

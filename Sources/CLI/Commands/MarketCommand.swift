@@ -15,7 +15,8 @@ enum MarketCommand: Command {
         """
     static let capHelp = """
         usage: oligopoly market cap --prev Q --cur Q --firm I [--policy exact|duopoly-pairwise] [--json]
-          Cap on firm I's quality this round, from round-start qualities --prev and current --cur.
+          Cap on firm I's quality this round (I is 0-based: the position in --prev/--cur),
+          from round-start qualities --prev and current --cur.
           --policy  exact (default; no firm's revenue falls below its round-start value) or
                     duopoly-pairwise (duopoly cap against each higher firm; NOT safe for N >= 3)
           --json    print {"cap": x, "status": "...", "binding_firm": i or null}
@@ -96,6 +97,7 @@ enum MarketCommand: Command {
         _ = try args.requirePositionals([])
         let q0 = try required(args.doubles("q0", range: 0...1), "q0")
         let top = try args.double("top", range: 0...1) ?? 1.0
+        guard top > 0 else { throw UsageError("--top: must be > 0 (the best achievable top quality), got \(top)") }
         let b = Market.nashBargaining(start: q0, top: top)
         if args.flag("json") {
             print("{\"q_star\": \(json(b.qualities)), \"R_star\": \(json(b.revenues)), \"reachable\": \(b.reachable)}")

@@ -1,3 +1,4 @@
+import Bus
 import Foundation
 import Monitor
 
@@ -19,8 +20,11 @@ enum MonitorCommand: Command {
         let args = try Arguments(argv, options: ["connect", "count", "seconds"])
         if let endpoint = args.string("connect") {
             _ = try args.requirePositionals([])
-            let n = try LiveMonitor.watch(endpoint: endpoint, limit: try args.int("count", range: 1...Int.max),
+            let n: Int
+            do {
+                n = try LiveMonitor.watch(endpoint: endpoint, limit: try args.int("count", range: 1...Int.max),
                                           seconds: try args.double("seconds", range: 0...1e9), print: emit)
+            } catch let e as ZMQError { throw UsageError("--connect: \(e.description)") }
             emit("\(n) messages")
             return 0
         }

@@ -11,8 +11,8 @@ enum RunCommand: Command {
     static let help = """
         usage: oligopoly run [TOPOLOGY] [options]
 
-        Runs the defection-free collaboration game described by TOPOLOGY (default
-        topologies/duopoly.json): starts one broker process and one process per firm,
+        Runs the defection-free collaboration game described by TOPOLOGY, a file or the
+        name of one in topologies/ (default topologies/duopoly.json): starts one broker process and one process per firm,
         prints one line per round and writes a run directory with rounds.csv, market.csv,
         events.jsonl, topology.json and summary.json.
 
@@ -32,7 +32,7 @@ enum RunCommand: Command {
         let args = try Arguments(argv, options: ["data", "dataset", "rounds", "seed", "cap-policy", "timeout", "out"],
                                  flags: ["print-commands"])
         guard args.positionals.count <= 1 else { throw UsageError("unexpected argument '\(args.positionals[1])' (see --help)") }
-        let topologyPath = args.positionals.first ?? "topologies/duopoly.json"
+        let topologyPath = resolveTopologyPath(args.positionals.first ?? "topologies/duopoly.json")
         var topology = try loadTopology(topologyPath)
         if let v = try args.int("rounds", range: 0...1_000_000) { topology.rounds = v }
         if let v = try args.int("seed", range: 0...Int.max) { topology.seed = UInt64(v) }
@@ -55,10 +55,17 @@ enum RunCommand: Command {
 
         // Read both splits now: a corrupt or truncated file is a one-line error here,
         // before any process starts.
+        let train: ImageSet
         do {
-            _ = try MNIST.load(.train, from: data)
+            train = try MNIST.load(.train, from: data)
             _ = try MNIST.load(.test, from: data)
         } catch let e as DataError { throw UsageError(e.description) }
+        // The same draw every firm makes: impossible shards are an error here, naming the file.
+        do {
+            _ = try Shards.draw(labels: train.labels, specs: topology.firms.map {
+                ShardSpec(size: $0.shardSize, lowLabelFraction: $0.lowLabelFraction)
+            }, seed: topology.seed)
+        } catch let e as DataError { throw UsageError("\(topologyPath): firms: \(e.description)") }
 
         let runDirectory = try makeRunDirectory(args.string("out"), name: topology.name)
         let topologyFile = runDirectory.appendingPathComponent("topology.json")
@@ -100,13 +107,28 @@ enum RunCommand: Command {
             let f = DateFormatter()
             f.dateFormat = "yyyyMMdd-HHmmss"
             f.timeZone = TimeZone(identifier: "UTC")
-            url = URL(fileURLWithPath: "runs/\(name)-\(f.string(from: Date()))").standardizedFileURL
+            let base = "runs/\(name)-\(f.string(from: Date()))"
+            try? fm.createDirectory(atPath: "runs", withIntermediateDirectories: true)
+            // mkdir is atomic: two runs started in the same second get different directories.
+            for n in 1...1000 {
+                let candidate = n == 1 ? base : "\(base)-\(n)"
+                if mkdir(candidate, 0o755) == 0 { return URL(fileURLWithPath: candidate).standardizedFileURL }
+                guard errno == EEXIST else { break }
+            }
+            throw UsageError("cannot create a run directory \(base) (\(String(cString: strerror(errno))))")
         }
         do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw UsageError("cannot create run directory \(url.path): \(error.localizedDescription)")
         }
         return url
     }
+}
+
+/// A topology argument: a path, or the name of a file in topologies/ ("duopoly").
+func resolveTopologyPath(_ argument: String) -> String {
+    if FileManager.default.fileExists(atPath: argument) || argument.contains("/") { return argument }
+    let named = "topologies/\(argument.hasSuffix(".json") ? argument : argument + ".json")"
+    return FileManager.default.fileExists(atPath: named) ? named : argument
 }
 
 /// Loads a topology file, turning its validation error into a usage error (exit 2).
