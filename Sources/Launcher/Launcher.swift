@@ -18,7 +18,7 @@ public final class Launcher {
         public var runDirectory: URL
         public var dataDirectory: URL
         public var executable: URL
-        /// Extra environment for every child (the firm gets OPENBLAS_NUM_THREADS=1 by default).
+        /// OpenBLAS threads per child process (OPENBLAS_NUM_THREADS), one by default.
         public var blasThreads: Int = 1
         public init(topologyFile: URL, topology: Topology, runDirectory: URL, dataDirectory: URL, executable: URL) {
             self.topologyFile = topologyFile
