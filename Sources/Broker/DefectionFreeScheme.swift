@@ -65,9 +65,9 @@ public struct DefectionFreeScheme: Sendable {
         let effective = min(cap.value, targetRatio * current[top], targets[firm])
         let reason: String?
         if q >= targets[firm] {
-            reason = "at target"
+            reason = "at target q*"
         } else if ratio > targetRatio {
-            reason = "ratio above target"
+            reason = "q/q_top above q*/q_top*"
         } else if cap.status == .infeasible || cap.status == .startInfeasible {
             reason = "cap \(cap.status.rawValue)"
         } else if effective <= q {

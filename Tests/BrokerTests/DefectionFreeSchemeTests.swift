@@ -41,8 +41,8 @@ import Testing
 
     @Test func heldWhenAtTargetOrAboveTargetRatioOrWithoutRoom() {
         let s = DefectionFreeScheme(targets: [0.4, 1], reachable: true, policy: .exact)
-        #expect(s.permission(firm: 0, roundStart: [0.4, 0.9], current: [0.4, 0.95], top: 1).reason == "at target")
-        #expect(s.permission(firm: 0, roundStart: [0.3, 0.6], current: [0.3, 0.6], top: 1).reason == "ratio above target")
+        #expect(s.permission(firm: 0, roundStart: [0.4, 0.9], current: [0.4, 0.95], top: 1).reason == "at target q*")
+        #expect(s.permission(firm: 0, roundStart: [0.3, 0.6], current: [0.3, 0.6], top: 1).reason == "q/q_top above q*/q_top*")
         // The top firm did not move: the cap is the low firm's own quality.
         #expect(s.permission(firm: 0, roundStart: [0.2, 0.6], current: [0.2, 0.6], top: 1).reason == "no room under cap")
     }
