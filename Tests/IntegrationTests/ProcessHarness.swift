@@ -43,8 +43,11 @@ enum Harness {
         p.standardError = err
         try p.run()
         let errData = Locked(Data())
-        let errReader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        errReader.start()
+        let errDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            errData.set(err.fileHandleForReading.readDataToEndOfFile())
+            errDone.signal()
+        }
         var stdout = Data()
         var pending = Data()
         let deadline = Date().addingTimeInterval(timeout)
@@ -61,7 +64,7 @@ enum Harness {
             if Date() > deadline { p.terminate() }
         }
         p.waitUntilExit()
-        while errReader.isExecuting { usleep(1000) }
+        errDone.wait()
         return Result(status: p.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: errData.get(), as: UTF8.self))
     }
