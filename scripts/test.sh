@@ -29,5 +29,14 @@ if [ ! -d ../shared/data/mnist ]; then
 fi
 
 echo "test: swift test -c release $*"
-swift test -c release "$@" 2>&1 | grep -vE "prohibited flag"
-exit "${PIPESTATUS[0]}"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+swift test -c release "$@" 2>&1 | grep --line-buffered -vE "prohibited flag" | tee "$log"
+status="${PIPESTATUS[0]}"
+set -e
+# One plain closing line (the Swift Testing runner's own line is just above).
+passed=$(grep -E '^✔ Test ' "$log" | grep -vc '^✔ Test run ' || true)
+failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run ' || true)
+echo "test: $passed passed, $failed failed"
+exit "$status"
