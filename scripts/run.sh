@@ -31,7 +31,14 @@ data_ready() {
     done
 }
 
-if [ ! -x "$binary" ] || ! data_ready; then
+fashion_ready() {
+    for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+        [ -e "data/fashion-mnist/$f" ] || [ -e "data/fashion-mnist/$f.gz" ] || return 1
+    done
+}
+
+# Set up when the binary is missing, or the data (MNIST, or an earlier Fashion-MNIST fallback).
+if [ ! -x "$binary" ] || { ! data_ready && { [ -n "${MNIST_DIR:-}" ] || ! fashion_ready; }; }; then
     echo "run: setting up (binary or data missing)"
     if [ ! -x "$binary" ] || [ "$has_data_flag" -eq 1 ] || [ -n "${MNIST_DIR:-}" ]; then
         scripts/setup.sh $( data_ready && echo --no-data )
@@ -49,7 +56,7 @@ else
 fi
 
 extra=()
-if [ "$has_data_flag" -eq 0 ] && [ -z "${MNIST_DIR:-}" ] && ! data_ready && [ -d data/fashion-mnist ]; then
+if [ "$has_data_flag" -eq 0 ] && [ -z "${MNIST_DIR:-}" ] && ! data_ready && fashion_ready; then
     echo "run: MNIST is not available; using Fashion-MNIST from data/fashion-mnist (--dataset fashion-mnist)"
     extra=(--dataset fashion-mnist)
 fi
