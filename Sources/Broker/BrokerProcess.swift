@@ -291,16 +291,15 @@ public final class BrokerProcess {
                 let bytes = try publisher.forward(d.frames, topic: Topic.firm(learner))
                 count(sender: "broker", h.type.rawValue, h.round, bytes, to: learner, step: h.step)
             case .trainDone where h.from == learner && h.round == order.round:
+                let r = PhaseResult(tried: h.stepsTried ?? 0, accepted: h.stepsAccepted ?? 0,
+                                    train: h.trainSeconds ?? 0, eval: h.evalSeconds ?? 0, wait: h.waitSeconds ?? 0)
                 if order.role == .pilot {
-                    pilotQuality = h.quality
-                    return PhaseResult(tried: h.stepsTried ?? 0, accepted: h.stepsAccepted ?? 0,
-                                       train: h.trainSeconds ?? 0, eval: h.evalSeconds ?? 0, wait: h.waitSeconds ?? 0)
+                    pilotQuality = h.quality  // the firm's own model did not change
+                    return r
                 }
                 qualities[firm] = h.quality ?? qualities[firm]
                 rawQualities[firm] = h.rawQuality ?? rawQualities[firm]
                 evaluations[firm] = h.evaluations ?? evaluations[firm]
-                let r = PhaseResult(tried: h.stepsTried ?? 0, accepted: h.stepsAccepted ?? 0,
-                                    train: h.trainSeconds ?? 0, eval: h.evalSeconds ?? 0, wait: h.waitSeconds ?? 0)
                 stepsTried[firm] += r.tried
                 stepsAccepted[firm] += r.accepted
                 return r

@@ -85,6 +85,12 @@ enum Harness {
         return url
     }
 
+    /// The pid in a broker line `broker: firm ID ready (pid N, ...)` for `firm` (any firm if nil).
+    static func readyPID(_ line: String, firm: String? = nil) -> Int32? {
+        guard line.contains("\(firm.map { "firm \($0) " } ?? "")ready (pid ") else { return nil }
+        return line.split(separator: " ").dropFirst(5).first.flatMap { Int32($0.filter(\.isNumber)) }
+    }
+
     /// rounds.csv as rows of column → value.
     static func csv(_ url: URL) throws -> (header: [String], rows: [[String: String]]) {
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)

@@ -64,9 +64,7 @@ import Testing
         let topology = try Harness.write(Harness.smallTopology(rounds: 50, timeout: 3), to: dir, name: "t.json")
         var highPID: Int32 = 0
         let r = try Harness.run(["run", topology.path, "--data", Harness.mnist.path, "--out", dir.appendingPathComponent("run").path]) { line, _ in
-            if line.contains("firm high ready (pid "), let pid = line.split(separator: " ").dropFirst(5).first.flatMap({ Int32($0.filter(\.isNumber)) }) {
-                highPID = pid
-            }
+            if let pid = Harness.readyPID(line, firm: "high") { highPID = pid }
             if line.hasPrefix("round 1/"), highPID > 0 { kill(highPID, SIGSTOP) }
         }
         #expect(highPID > 0)
@@ -82,9 +80,7 @@ import Testing
         var pids: [Int32] = []
         var sent = false
         let r = try Harness.run(["run", topology.path, "--data", Harness.mnist.path, "--out", out.path]) { line, launcher in
-            if line.contains("ready (pid "), let pid = line.split(separator: " ").dropFirst(5).first.flatMap({ Int32($0.filter(\.isNumber)) }) {
-                pids.append(pid)
-            }
+            if let pid = Harness.readyPID(line) { pids.append(pid) }
             if line.hasPrefix("broker: pid "), let pid = Int32(line.split(separator: " ")[2].filter(\.isNumber)) { pids.append(pid) }
             if line.hasPrefix("round 2/"), !sent {
                 sent = true
@@ -106,9 +102,7 @@ import Testing
         let out = dir.appendingPathComponent("run")
         var lowPID: Int32 = 0
         let r = try Harness.run(["run", topology.path, "--data", Harness.mnist.path, "--out", out.path]) { line, _ in
-            if line.contains("firm low ready (pid "), let pid = line.split(separator: " ").dropFirst(5).first.flatMap({ Int32($0.filter(\.isNumber)) }) {
-                lowPID = pid
-            }
+            if let pid = Harness.readyPID(line, firm: "low") { lowPID = pid }
             if line.hasPrefix("round 1/"), lowPID > 0 { kill(lowPID, SIGKILL) }
         }
         #expect(r.status == 1, "\(r.stderr)")

@@ -49,8 +49,7 @@ enum BenchCommand: Command {
 
         let train: ImageSet, test: ImageSet
         do {
-            let dir = try DataDirectory.resolve(flag: args.string("data"), environment: ProcessInfo.processInfo.environment,
-                                                currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            let dir = try dataDirectory(flag: args.string("data"), kind: .mnist)
             train = try MNIST.load(.train, from: dir).subset(Array(0..<8192))
             test = try MNIST.load(.test, from: dir)
         } catch let e as DataError { throw UsageError(e.description) }

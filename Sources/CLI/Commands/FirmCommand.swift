@@ -31,8 +31,7 @@ enum FirmCommand: Command {
         }
         let kind = DatasetKind(rawValue: topology.dataset) ?? .mnist
         do {
-            let data = try DataDirectory.resolve(flag: args.string("data"), environment: ProcessInfo.processInfo.environment,
-                                                 currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), kind: kind)
+            let data = try dataDirectory(flag: args.string("data"), kind: kind)
             let firm = try FirmProcess(FirmOptions(topology: topology, firmID: id, broadcast: broadcast, report: report, dataDirectory: data))
             return try firm.run()
         } catch let e as DataError {

@@ -46,12 +46,7 @@ enum RunCommand: Command {
             topology.dataset = v
         }
         let kind = DatasetKind(rawValue: topology.dataset) ?? .mnist
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let data: URL
-        do {
-            data = try DataDirectory.resolve(flag: args.string("data"), environment: ProcessInfo.processInfo.environment,
-                                             currentDirectory: cwd, kind: kind)
-        } catch let e as DataError { throw UsageError(e.description) }
+        let data = try dataDirectory(flag: args.string("data"), kind: kind)
 
         // Read both splits now: a corrupt or truncated file is a one-line error here,
         // before any process starts.
@@ -129,6 +124,15 @@ func resolveTopologyPath(_ argument: String) -> String {
     if FileManager.default.fileExists(atPath: argument) || argument.contains("/") { return argument }
     let named = "topologies/\(argument.hasSuffix(".json") ? argument : argument + ".json")"
     return FileManager.default.fileExists(atPath: named) ? named : argument
+}
+
+/// The data directory for `--data`, else the data set's environment variable, else its
+/// default under the current directory; a missing one is a usage error (exit 2).
+func dataDirectory(flag: String?, kind: DatasetKind) throws -> URL {
+    do {
+        return try DataDirectory.resolve(flag: flag, environment: ProcessInfo.processInfo.environment,
+                                         currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), kind: kind)
+    } catch let e as DataError { throw UsageError(e.description) }
 }
 
 /// Loads a topology file, turning its validation error into a usage error (exit 2).
